@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AllocationConfig(AppConfig):
+    name = "allocation"
+    verbose_name = _("Selection and allocation")

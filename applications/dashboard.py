@@ -1,0 +1,26 @@
+"""Start-page panels contributed by the applications app."""
+
+from clusterfund.dashboard import register_panel
+from clusterfund.roles import STAFF_ROLES, Role
+
+from .models import Call
+from .selectors import calls_for_front_page, organisations_of
+
+
+def _applicant_context(user) -> dict:
+    return {
+        "organisations": list(organisations_of(user)),
+        "open_calls": calls_for_front_page()["open"],
+    }
+
+
+def _staff_context(user) -> dict:
+    return {"calls": list(Call.objects.all().order_by("-opens_at"))}
+
+
+register_panel(
+    roles={Role.APPLICANT}, template="applications/panels/applicant.html", context=_applicant_context, order=10
+)
+register_panel(
+    roles=set(STAFF_ROLES), template="applications/panels/staff_calls.html", context=_staff_context, order=20
+)

@@ -1,0 +1,16 @@
+"""Create one group per role (the roles are the groups; see clusterfund.roles)."""
+
+from django.db import migrations
+
+ROLES = ["applicant", "secretariat", "ufm", "subcommittee_member", "subcommittee_chair", "administrator"]
+
+
+def create_groups(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    for name in ROLES:
+        Group.objects.get_or_create(name=name)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("clusterfund", "0001_initial"), ("auth", "0012_alter_user_first_name_max_length")]
+    operations = [migrations.RunPython(create_groups, migrations.RunPython.noop)]

@@ -1,0 +1,32 @@
+"""Role predicates shared by every app (django-rules). App-specific permissions live in each app's rules.py."""
+
+import rules
+
+from .roles import STAFF_ROLES, Role, roles_of
+
+
+def _has_role(role: Role):
+    @rules.predicate(name=f"is_{role.value}")
+    def predicate(user) -> bool:
+        return role.value in roles_of(user)
+
+    return predicate
+
+
+is_applicant = _has_role(Role.APPLICANT)
+is_secretariat = _has_role(Role.SECRETARIAT)
+is_ufm = _has_role(Role.UFM)
+is_subcommittee_member = _has_role(Role.SUBCOMMITTEE_MEMBER)
+is_subcommittee_chair = _has_role(Role.SUBCOMMITTEE_CHAIR)
+is_administrator = _has_role(Role.ADMINISTRATOR)
+is_reviewer = is_secretariat | is_ufm
+is_subcommittee = is_subcommittee_member | is_subcommittee_chair
+
+
+@rules.predicate
+def is_portal_staff(user) -> bool:
+    return bool(roles_of(user) & STAFF_ROLES)
+
+
+rules.add_perm("clusterfund.view_audit_log", is_portal_staff)
+rules.add_perm("clusterfund.view_admin_site", is_administrator | is_secretariat)

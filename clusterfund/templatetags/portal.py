@@ -1,0 +1,17 @@
+from django import template
+
+from clusterfund.money import format_kroner
+
+register = template.Library()
+
+
+@register.filter
+def kr(amount):
+    """Format whole kroner the way the memo does: 80.000.000 kr."""
+    return format_kroner(amount)
+
+
+@register.filter
+def tr(obj, field: str):
+    """Return a configured text in the active language (see applications.models.Translated)."""
+    return obj.tr(field)
