@@ -1,0 +1,20 @@
+"""Background tasks shared by the apps. With no broker configured they run eagerly in-process."""
+
+from celery import shared_task
+from django.core.mail import send_mail
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_email_task(*, subject: str, body: str, to: list[str]) -> int:
+    """Send a plain-text e-mail from DEFAULT_FROM_EMAIL through Django's mail backend.
+
+    Returns the number of messages sent (1). A refused or unreachable mail server (smtplib's
+    errors are OSErrors) is retried with exponential back-off, five times at most.
+    """
+    return send_mail(subject, body, None, list(to), fail_silently=False)
+
+
+@shared_task
+def ping() -> str:
+    """Return "pong"; proves a worker consumes from the broker (used by the broker test)."""
+    return "pong"
