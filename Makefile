@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test venv messages compilemessages lint format check clean
+.PHONY: run test ci venv messages compilemessages lint format check clean
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ run: $(STAMP) compilemessages
 
 test: $(STAMP) compilemessages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# What CI runs: PostgreSQL 15 and Redis on loopback, then `make test` (see .ci/run).
+ci:
+	bash .ci/run
 
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l da -l en --ignore=.venv --ignore=static/vendor --no-obsolete
