@@ -217,28 +217,18 @@ def seed_call() -> Call:
         )
     for order, (code, name, name_en, short, short_en, weight, desc, desc_en) in enumerate(CRITERIA, start=1):
         # The weights are editable in the admin; re-seeding does not undo an edit.
+        texts = {
+            "order": order,
+            "name": name,
+            "name_en": name_en,
+            "short_name": short,
+            "short_name_en": short_en,
+            "description": desc,
+            "description_en": desc_en,
+            "asks_for_locations": code == "organisation",  # national reach is weighted under the first criterion
+        }
         Criterion.objects.update_or_create(
-            call=call,
-            code=code,
-            defaults={
-                "order": order,
-                "name": name,
-                "name_en": name_en,
-                "short_name": short,
-                "short_name_en": short_en,
-                "description": desc,
-                "description_en": desc_en,
-            },
-            create_defaults={
-                "order": order,
-                "name": name,
-                "name_en": name_en,
-                "short_name": short,
-                "short_name_en": short_en,
-                "description": desc,
-                "description_en": desc_en,
-                "weight": weight,
-            },
+            call=call, code=code, defaults=texts, create_defaults={**texts, "weight": weight}
         )
     for order, (code, name, name_en) in enumerate(ACTIVITY_TYPES, start=1):
         ActivityType.objects.update_or_create(

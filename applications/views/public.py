@@ -1,8 +1,8 @@
 from django.http import Http404
 from django.views.generic import TemplateView
 
-from .models import Call
-from .selectors import budget_table, budget_totals, call_for_public_page, calls_for_front_page
+from ..models import Call
+from ..selectors import budget_table, budget_totals, call_for_public_page, calls_for_front_page
 
 
 class HomeView(TemplateView):

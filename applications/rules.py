@@ -1,0 +1,51 @@
+"""Who may do what with organisations and applications (django-rules)."""
+
+import rules
+
+from clusterfund.rules import is_administrator, is_portal_staff, is_reviewer, is_secretariat
+
+from .models import Application
+
+
+@rules.predicate
+def is_organisation_member(user, organisation) -> bool:
+    return organisation is not None and organisation.members.filter(pk=user.pk).exists()
+
+
+@rules.predicate
+def is_application_member(user, application) -> bool:
+    return application is not None and application.organisation.members.filter(pk=user.pk).exists()
+
+
+@rules.predicate
+def is_draft(user, application) -> bool:
+    return application is not None and application.status == Application.Status.DRAFT
+
+
+@rules.predicate
+def is_submitted(user, application) -> bool:
+    return application is not None and application.status == Application.Status.SUBMITTED
+
+
+@rules.predicate
+def is_past_draft(user, application) -> bool:
+    """Submitted or later (staff never see drafts or withdrawn applications' working copies)."""
+    return application is not None and application.status not in (
+        Application.Status.DRAFT,
+        Application.Status.WITHDRAWN,
+    )
+
+
+rules.add_perm("applications.create_organisation", rules.is_authenticated)
+rules.add_perm("applications.view_organisation", is_organisation_member | is_administrator)
+rules.add_perm("applications.change_organisation", is_organisation_member)
+rules.add_perm("applications.invite_member", is_organisation_member)
+rules.add_perm("applications.create_application", is_organisation_member)
+
+rules.add_perm("applications.view_application", is_application_member | (is_portal_staff & is_past_draft))
+rules.add_perm("applications.edit_application", is_application_member & is_draft)
+rules.add_perm("applications.submit_application", is_application_member & is_draft)
+rules.add_perm("applications.withdraw_application", is_application_member & is_submitted)
+rules.add_perm("applications.view_attachment", is_application_member | (is_reviewer & is_past_draft))
+rules.add_perm("applications.view_receipt", is_application_member | (is_portal_staff & is_past_draft))
+rules.add_perm("applications.send_message", is_secretariat)

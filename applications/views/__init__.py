@@ -1,0 +1,1 @@
+"""Views of the applications app, one module per part of the applicant's journey."""

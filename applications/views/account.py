@@ -1,0 +1,3 @@
+"""Registration, organisations, invitations and the organisation dashboard (being built)."""
+
+urlpatterns: list = []

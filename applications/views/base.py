@@ -1,0 +1,165 @@
+"""What every application page shares: permission checks (404 for what is not yours), the step guide,
+optimistic versioning, autosave answers for HTMX, and keeping what was typed when a session expired."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from ..models import Application
+from ..sections import SECTIONS_BY_CODE
+from ..selectors import application_for_editing, section_status
+from ..services import VersionConflict, section_save, section_version
+
+STASH_KEY = "unsaved_drafts"
+
+
+def stash_post(request) -> None:
+    """Keep a POST's text fields in the session, keyed by path, so a login can give them back."""
+    data = {key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"}
+    stash = request.session.get(STASH_KEY, {})
+    stash[request.path] = data
+    request.session[STASH_KEY] = stash
+
+
+def pop_stash(request):
+    """Return (and forget) the text kept for this path, as a QueryDict-like dict of lists, or None."""
+    stash = request.session.get(STASH_KEY, {})
+    data = stash.pop(request.path, None)
+    if data is not None:
+        request.session[STASH_KEY] = stash
+    return data
+
+
+class ApplicationMixin:
+    """Load the application named in the URL; 404 unless the user may see it (and may `permission` it)."""
+
+    permission = "applications.view_application"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_anonymous(request)
+        try:
+            self.application = application_for_editing(pk=kwargs["pk"])
+        except Application.DoesNotExist as missing:
+            raise Http404 from missing
+        if not (
+            request.user.has_perm("applications.view_application", self.application)
+            and request.user.has_perm(self.permission, self.application)
+        ):
+            raise Http404  # not theirs: do not even confirm that it exists
+        return super().dispatch(request, *args, **kwargs)
+
+    def handle_anonymous(self, request):
+        if request.method == "POST":
+            # The session expired while the applicant was typing: keep the text for after the login.
+            stash_post(request)
+            login_url = f"{reverse('login')}?{urlencode({'next': request.path})}"
+            if request.headers.get("HX-Request"):
+                return render(request, "applications/_save_status.html", {"expired": True, "login_url": login_url})
+            messages.warning(request, _("Your session expired. Log in again: what you typed has been kept."))
+        return redirect_to_login(request.get_full_path())
+
+    def require(self, permission: str) -> None:
+        """Raise PermissionDenied unless the user holds `permission` on the application."""
+        if not self.request.user.has_perm(permission, self.application):
+            raise PermissionDenied
+
+
+class SectionView(ApplicationMixin, View):
+    """One section of the application: GET shows it, POST saves it (whole page or HTMX autosave).
+
+    Subclasses set `section` and `template_name` and implement `get_forms(data, files)` (a dict of bound
+    or unbound forms/formsets) and `write(application, forms)` (saves and returns changed field names).
+    """
+
+    section: str
+    template_name: str
+
+    def get_forms(self, data=None) -> dict:
+        raise NotImplementedError
+
+    def write(self, application: Application, forms: dict) -> list[str]:
+        raise NotImplementedError
+
+    def extra_context(self) -> dict:
+        return {}
+
+    def get(self, request, *args, **kwargs):
+        stashed = pop_stash(request)
+        if stashed is not None and request.user.has_perm("applications.edit_application", self.application):
+            from django.http import QueryDict
+
+            data = QueryDict(mutable=True)
+            for key, values in stashed.items():
+                data.setlist(key, values)
+            messages.warning(
+                request,
+                _("We kept what you typed when your session expired. It is not saved yet: check it and press Save."),
+            )
+            return self.render_page(self.get_forms(data), version=int(data.get("version", 0) or 0))
+        return self.render_page(
+            self.get_forms(), version=section_version(application=self.application, section=self.section)
+        )
+
+    def post(self, request, *args, **kwargs):
+        htmx = bool(request.headers.get("HX-Request"))
+        if not request.user.has_perm("applications.edit_application", self.application):
+            message = _("The application has been submitted and can no longer be changed.")
+            if htmx:
+                return render(request, "applications/_save_status.html", {"error": message})
+            messages.error(request, message)
+            return redirect(self.application.get_absolute_url())
+        forms = self.get_forms(request.POST)
+        try:
+            expected = int(request.POST.get("version", "0"))
+        except ValueError:
+            expected = -1
+        if not all(form.is_valid() for form in forms.values()):
+            if htmx:
+                return render(request, "applications/_save_status.html", {"invalid": True})
+            return self.render_page(forms, version=expected, status=422)
+        try:
+            state = section_save(
+                application=self.application,
+                section=self.section,
+                by=request.user,
+                expected_version=expected,
+                write=lambda application: self.write(application, forms),
+            )
+        except VersionConflict as conflict:
+            context = {"conflict": conflict.state}
+            if htmx:
+                return render(request, "applications/_save_status.html", context)
+            return self.render_page(forms, version=expected, status=409, **context)
+        except ValidationError as error:
+            if htmx:
+                return render(request, "applications/_save_status.html", {"error": " ".join(error.messages)})
+            messages.error(request, " ".join(error.messages))
+            return self.render_page(forms, version=expected, status=422)
+        if htmx:
+            return render(request, "applications/_save_status.html", {"state": state})
+        saved_at = timezone.localtime(state.saved_at)
+        messages.success(request, _("Saved at %(time)s.") % {"time": saved_at.strftime("%H:%M")})
+        return redirect(request.path)
+
+    def render_page(self, forms: dict, *, version: int, status: int = 200, **extra) -> HttpResponse:
+        context = {
+            "application": self.application,
+            "call": self.application.call,
+            "section": SECTIONS_BY_CODE[self.section],
+            "steps": section_status(application=self.application),
+            "version": version,
+            "editable": self.request.user.has_perm("applications.edit_application", self.application),
+            **forms,
+            **self.extra_context(),
+            **extra,
+        }
+        return render(self.request, self.template_name, context, status=status)

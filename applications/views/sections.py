@@ -1,0 +1,36 @@
+"""The application's sections, each its own page (see SectionView for saving and versioning)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Application, BusinessArea
+from .base import SectionView
+
+
+class AreaForm(forms.ModelForm):
+    class Meta:
+        model = Application
+        fields = ["business_area"]
+        widgets = {"business_area": forms.RadioSelect}
+        labels = {"business_area": _("Business area")}
+
+    def __init__(self, *args, call, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["business_area"]
+        field.queryset = BusinessArea.objects.filter(call=call)
+        field.label_from_instance = lambda area: area.tr("name")
+        field.empty_label = None
+
+
+class AreaSectionView(SectionView):
+    section = "area"
+    template_name = "applications/sections/area.html"
+
+    def get_forms(self, data=None) -> dict:
+        return {"form": AreaForm(data, instance=self.application, call=self.application.call)}
+
+    def write(self, application, forms) -> list[str]:
+        form = forms["form"]
+        application.business_area = form.cleaned_data["business_area"]
+        application.save(update_fields=["business_area", "updated_at"])
+        return form.changed_data
