@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from applications.models import (
     ActivityType,
+    Application,
     BudgetFrame,
     BusinessArea,
     Call,
@@ -95,3 +96,103 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     legal_form = Organisation.LegalForm.ASSOCIATION
     is_non_profit = True
     region = Region.SYDDANMARK
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Application
+
+    call = factory.SubFactory(CallFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    created_by = factory.SubFactory("tests.factories.clusterfund.UserFactory")
+
+
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def pdf_upload(name: str = "bilag.pdf", content: bytes = MINIMAL_PDF):
+    """Return an uploaded file holding a (tiny) real PDF."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def open_call_with_parts(**call_kwargs) -> Call:
+    """Return an open call configured like the memo's: five requirements, four criteria, two areas, frames."""
+    call = CallFactory(**call_kwargs)
+    for order, code in enumerate(
+        ["legal_entity", "robust_foundation", "board_composition", "gold_label", "virksomhedsguiden"], start=1
+    ):
+        RequirementFactory(call=call, code=code, order=order)
+    for order, (code, weight) in enumerate(
+        [("organisation", 30), ("activities", 30), ("placement", 20), ("partners", 20)], 1
+    ):
+        CriterionFactory(call=call, code=code, weight=weight, order=order, asks_for_locations=code == "organisation")
+    ActivityTypeFactory(call=call)
+    BusinessAreaFactory(call=call, name="Miljøteknologi")
+    BusinessAreaFactory(call=call, name="Energiteknologi")
+    for year in call.years:
+        BudgetFrameFactory(call=call, year=year, funder=Funder.BOARD)
+        BudgetFrameFactory(call=call, year=year, funder=Funder.UFM)
+    return call
+
+
+def complete_application(*, call: Call | None = None, member=None) -> Application:
+    """Return a draft with every section filled in, so it can be submitted."""
+    import datetime as dt
+
+    from applications.models import (
+        Activity,
+        ActivityActor,
+        ActorType,
+        Attachment,
+        BoardMember,
+        BudgetLine,
+        CriterionAnswer,
+        Location,
+        Partner,
+        RequirementAnswer,
+    )
+    from applications.services import attachment_add
+
+    call = call or open_call_with_parts()
+    application = ApplicationFactory(call=call, business_area=call.areas.first())
+    if member is None:
+        member = application.created_by
+    application.organisation.members.add(member)
+    for requirement in call.requirements.all():
+        RequirementAnswer.objects.create(
+            application=application, requirement=requirement, text=f"Vi opfylder {requirement.code}."
+        )
+    for criterion in call.criteria.all():
+        CriterionAnswer.objects.create(application=application, criterion=criterion, text=f"Tekst om {criterion.name}.")
+    Location.objects.create(
+        application=application, kind=Location.Kind.HEADQUARTERS, city="Odense", region="syddanmark"
+    )
+    BoardMember.objects.create(application=application, name="Virksomhedsleder", affiliation="company")
+    BoardMember.objects.create(application=application, name="Professor", affiliation="knowledge_institution")
+    application.equity, application.turnover, application.staff_count = 2_000_000, 15_000_000, 12
+    application.gold_status = Application.GoldStatus.GOLD
+    application.gold_awarded_on, application.gold_expires_on = dt.date(2019, 1, 1), dt.date(2029, 1, 1)
+    application.vg_listing_url = "https://virksomhedsguiden.dk/klynge"
+    application.save()
+    for kind in (Attachment.Kind.STATUTES, Attachment.Kind.ANNUAL_ACCOUNTS, Attachment.Kind.GOLD_CERTIFICATE):
+        attachment_add(application=application, uploaded=pdf_upload(f"{kind}.pdf"), kind=kind, by=member)
+    activity = Activity.objects.create(
+        application=application,
+        activity_type=call.activity_types.first(),
+        title="Innovationsforløb",
+        description="Forløb for SMV'er.",
+        first_year=call.period_start,
+        last_year=call.period_end,
+        budget=4_000_000,
+    )
+    ActivityActor.objects.create(activity=activity, name="Virksomhed A/S", actor_type=ActorType.COMPANY)
+    ActivityActor.objects.create(activity=activity, name="Universitet", actor_type=ActorType.KNOWLEDGE_INSTITUTION)
+    Partner.objects.create(application=application, name="Partner ApS", partner_type=ActorType.COMPANY, role="Medlem")
+    for year in call.years:
+        BudgetLine.objects.create(application=application, year=year, board_amount=1_000_000, ufm_amount=1_000_000)
+    return application
