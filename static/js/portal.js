@@ -30,11 +30,43 @@
   }
   startCharacterLimits(document);
 
+  /* A table in DKFDS's .table--responsive-scroll wrapper scrolls sideways on a narrow screen. A
+     keyboard user can only scroll it if the wrapper can take focus (WCAG 2.1.1), so while it
+     overflows it becomes a focusable region named by the table's caption. */
+  function markScrollRegions(scope) {
+    var wrappers = scope.querySelectorAll(".table--responsive-scroll");
+    for (var i = 0; i < wrappers.length; i++) {
+      var wrapper = wrappers[i];
+      var managed = wrapper.hasAttribute("data-portal-scroll-region");
+      if (wrapper.hasAttribute("tabindex") && !managed) {
+        continue; /* the template made it focusable itself */
+      }
+      if (wrapper.scrollWidth > wrapper.clientWidth + 1) {
+        var caption = wrapper.querySelector("caption");
+        wrapper.setAttribute("data-portal-scroll-region", "");
+        wrapper.setAttribute("tabindex", "0");
+        wrapper.setAttribute("role", "region");
+        if (caption && caption.textContent.trim()) {
+          wrapper.setAttribute("aria-label", caption.textContent.trim());
+        }
+      } else if (managed) {
+        wrapper.removeAttribute("data-portal-scroll-region");
+        wrapper.removeAttribute("tabindex");
+        wrapper.removeAttribute("role");
+        wrapper.removeAttribute("aria-label");
+      }
+    }
+  }
+  markScrollRegions(document);
+  window.addEventListener("load", function () { markScrollRegions(document); });
+  window.addEventListener("resize", function () { markScrollRegions(document); });
+
   /* HTMX swaps in new markup (inline scoring, autosave). DKFDS.init() must not run twice on the
      page (it would add a second "more" menu to the header), so start only what a swap can bring. */
   document.body.addEventListener("htmx:afterSettle", function (event) {
     if (event.target && event.target.querySelectorAll) {
       startCharacterLimits(event.target);
+      markScrollRegions(event.target);
     }
   });
 })();
