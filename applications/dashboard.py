@@ -4,12 +4,14 @@ from clusterfund.dashboard import register_panel
 from clusterfund.roles import STAFF_ROLES, Role
 
 from .models import Call
-from .selectors import calls_for_front_page, organisations_of
+from .selectors import calls_for_front_page
+from .services_account import organisations_with_activity
 
 
 def _applicant_context(user) -> dict:
+    # Each organisation comes with its applications (and their calls) and messages, newest first.
     return {
-        "organisations": list(organisations_of(user)),
+        "organisations": list(organisations_with_activity(user)),
         "open_calls": calls_for_front_page()["open"],
     }
 
