@@ -88,6 +88,14 @@ class OrganisationForm(forms.ModelForm):
         help_text=_("The organisation's 8-digit number in the Central Business Register (CVR)."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
+    postcode = forms.CharField(
+        label=_("Postcode"),
+        required=False,
+        max_length=10,  # the 4-digit rule below gives the clearer message
+        widget=forms.TextInput(
+            attrs={"autocomplete": "postal-code", "inputmode": "numeric", "class": "input-width-xs"}
+        ),
+    )
 
     class Meta:
         model = Organisation
@@ -117,7 +125,6 @@ class OrganisationForm(forms.ModelForm):
         widgets = {
             "name": forms.TextInput(attrs={"autocomplete": "organization"}),
             "address": forms.TextInput(attrs={"autocomplete": "street-address"}),
-            "postcode": forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
             "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
         }
 
