@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -20,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clusterfund.models import AuditEvent
 from clusterfund.roles import Role
 from clusterfund.services import audit_record
 from clusterfund.tasks import send_email_task
@@ -32,6 +34,7 @@ User = get_user_model()
 
 CONFIRM_SALT = "applications.account.confirm"
 CONFIRM_MAX_AGE = timedelta(days=3)
+RESEND_INTERVAL = timedelta(minutes=1)
 INVITATION_SALT = "applications.account.invitation"
 INVITATION_MAX_AGE = timedelta(days=14)
 
@@ -166,6 +169,14 @@ def confirmation_resend(*, email: str, base_url: str, next_url: str = "") -> boo
     user = User.objects.filter(email__iexact=email.strip()).first()
     if user is None or not user_is_unconfirmed(user):
         return False
+    recently = AuditEvent.objects.filter(
+        action__in=["account.register", "account.confirmation_resend"],
+        content_type=ContentType.objects.get_for_model(User),
+        object_id=str(user.pk),
+        at__gte=timezone.now() - RESEND_INTERVAL,
+    )
+    if recently.exists():
+        return False  # a link went out a moment ago: the form must not become a way to flood an inbox
     audit_record(actor=user, action="account.confirmation_resend", obj=user)
     confirmation_send(user=user, base_url=base_url, next_url=next_url)
     return True

@@ -239,3 +239,11 @@ def test_resend_answers_the_same_for_unknown_and_confirmed_addresses(
 def test_logged_in_user_is_sent_to_the_start_page(client, make_user):
     client.force_login(make_user("applicant"))
     assert client.get(REGISTER_URL)["Location"] == reverse("start")
+
+
+def test_resend_waits_a_minute_between_links(client, db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        register(client)
+        client.post(reverse("applications:resend_confirmation"), {"email": "karen.klynge@example.dk"})
+    assert len(mail.outbox) == 1  # the registration's own link went out seconds ago
+    assert not AuditEvent.objects.filter(action="account.confirmation_resend").exists()
