@@ -17,11 +17,6 @@ import pytest
 
 from tests.services import require_or_skip
 
-# Playwright's sync API runs an asyncio loop in this thread; Django would then refuse ORM calls
-# from the test ("SynchronousOnlyOperation"). The test thread never shares a connection with an
-# async task, so allowing it here is safe.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -74,16 +69,32 @@ def live_server(request):
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
-    """Return a Chromium browser launched once for the session."""
+    """Return a Chromium browser launched once for all the browser tests.
+
+    Playwright's sync API keeps an asyncio loop running in this thread while it is started, and
+    Django then refuses ORM calls from the thread (SynchronousOnlyOperation). The test thread never
+    shares a connection with an async task, so DJANGO_ALLOW_ASYNC_UNSAFE is set, but only while
+    Playwright runs: the fixture is package-scoped (the browser tests run together, after the other
+    database tests) so neither the loop nor the variable reaches tests outside tests/browser
+    (`manage.py check --deploy`, run by another test, warns about the variable).
+    """
     require_or_skip(CHROMIUM.exists(), f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @dataclass
