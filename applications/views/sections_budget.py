@@ -1,5 +1,8 @@
-"""The budget section (being built; see applications/views/base.py SectionView)."""
+"""The budget section: the amounts applied for per year of the call, by funder, with co-financing."""
 
+from ..forms_lists import BUDGET_COLUMNS, BudgetForm
+from ..models import Application, BudgetLine
+from ..selectors import budget_summary
 from .base import SectionView
 
 
@@ -8,7 +11,45 @@ class BudgetSectionView(SectionView):
     template_name = "applications/sections/budget.html"
 
     def get_forms(self, data=None) -> dict:
-        return {}
+        lines = {line.year: line for line in self.application.budget_lines.all()}
+        return {"form": BudgetForm(data, call=self.application.call, lines=lines)}
 
-    def write(self, application, forms) -> list[str]:
-        return []
+    def write(self, application: Application, forms: dict) -> list[str]:
+        """Write one line per year of the call; return the names of the fields that changed (e.g. 'board_2022')."""
+        form = forms["form"]
+        lines = {line.year: line for line in application.budget_lines.all()}
+        for year in application.call.years:
+            amounts = form.amounts(year)  # 0 where a funder has no frame: an old amount there is cleared
+            line = lines.get(year)
+            if line is None:
+                if any(amounts.values()):
+                    BudgetLine.objects.create(application=application, year=year, **amounts)
+                continue
+            changed = [name for name, value in amounts.items() if getattr(line, name) != value]
+            if changed:
+                for name in changed:
+                    setattr(line, name, amounts[name])
+                line.full_clean()
+                line.save(update_fields=changed)
+        return form.changed_data
+
+    def render_page(self, forms: dict, **kwargs):
+        """Add the table: per year a cell per column (its field, or None where the funder has no frame).
+
+        The totals are the saved ones; budget.js keeps them up to date while the applicant types.
+        """
+        form = forms["form"]
+        summary = budget_summary(application=self.application)
+        totals_by_year = {row["year"]: row["total"] for row in summary["rows"]}
+        rows = [
+            {
+                "year": year,
+                "cells": [
+                    {"column": column, "field": form[f"{column}_{year}"] if f"{column}_{year}" in form.fields else None}
+                    for column, _label in BUDGET_COLUMNS
+                ],
+                "total": totals_by_year[year],
+            }
+            for year in self.application.call.years
+        ]
+        return super().render_page(forms, rows=rows, budget=summary, columns=BUDGET_COLUMNS, **kwargs)

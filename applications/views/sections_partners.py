@@ -1,6 +1,42 @@
-"""The partners section (being built; see applications/views/base.py SectionView)."""
+"""The partner circle: a list of partners saved with the section, and a letter of intent per partner.
 
-from .base import SectionView
+The letters are files, so each has its own small upload form posting to `PartnerLetterView` (the
+autosaved section form cannot carry files).
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.html import format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from ..forms_lists import (
+    PARTNER_FIELDS,
+    PartnerFormSet,
+    partner_initial,
+    table_helper,
+    with_added_row,
+    without_errors,
+)
+from ..models import Application, Partner
+from ..services import attachment_remove
+from ..services_lists import partner_attach_letter
+from .base import ApplicationMixin, SectionView
+
+PARTNER_PREFIX = "partners"
+LETTER_ERRORS_KEY = "partner_letter_errors"
+
+
+class LetterForm(forms.Form):
+    letter = forms.FileField(
+        label=gettext_lazy("Letter of intent (PDF)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
 
 
 class PartnersSectionView(SectionView):
@@ -8,7 +44,123 @@ class PartnersSectionView(SectionView):
     template_name = "applications/sections/partners.html"
 
     def get_forms(self, data=None) -> dict:
-        return {}
+        partners = [partner_initial(p) for p in self.application.partners.all()]
+        return {"formset": PartnerFormSet(data, initial=partners, prefix=PARTNER_PREFIX)}
 
-    def write(self, application, forms) -> list[str]:
-        return []
+    def extra_context(self) -> dict:
+        kept = self.request.session.pop(LETTER_ERRORS_KEY, None) or {}
+        letter_errors = {kept.get("partner"): kept.get("errors", [])}
+        partners = self.application.partners.select_related("letter_of_intent")
+        return {
+            "partner_helper": table_helper(),
+            "letters": [
+                {
+                    "partner": partner,
+                    "form": LetterForm(auto_id=f"id_letter_{partner.pk}_%s"),
+                    "errors": letter_errors.get(partner.pk, []),
+                }
+                for partner in partners
+            ],
+        }
+
+    def post(self, request, *args, **kwargs):
+        if "add_row" in request.POST and not request.headers.get("HX-Request"):
+            # Without JavaScript: show one more blank row; nothing is saved until Save.
+            forms = self.get_forms(with_added_row(request.POST, PARTNER_PREFIX))
+            without_errors(*forms.values())
+            return self.render_page(forms, version=int(request.POST.get("version", 0) or 0))
+        self.created_rows: dict[str, int] = {}
+        response = super().post(request, *args, **kwargs)
+        if request.headers.get("HX-Request") and self.created_rows and response.status_code == 200:
+            # Autosave created partners from blank rows: give those rows their new ids, so that the next
+            # autosave updates them instead of creating them again.
+            response.content += format_html_join(
+                "",
+                '<input type="hidden" name="{0}-id" value="{1}" id="id_{0}-id" hx-swap-oob="true">',
+                self.created_rows.items(),
+            ).encode()
+        return response
+
+    def write(self, application: Application, forms: dict) -> list[str]:
+        """Create, change and delete partners as the rows say; return the names of the fields that changed.
+
+        Rows are matched to partners by their hidden id, not by position, so a page that autosaved new
+        rows (and got their ids back) or still shows a deleted row never duplicates or resurrects anyone.
+        """
+        formset = forms["formset"]
+        existing = {p.pk: p for p in application.partners.select_related("letter_of_intent")}
+        changed: set[str] = set()
+        for form in formset.forms:
+            data = form.cleaned_data
+            if not data:
+                continue  # a blank extra row
+            partner = existing.pop(data.get("id"), None)
+            if formset.should_delete(form):
+                if partner is not None:
+                    self.delete_partner(partner)
+                    changed.add("partners")
+                continue
+            if partner is None:
+                partner = Partner(application=application, **{name: data[name] for name in PARTNER_FIELDS})
+                partner.full_clean()
+                partner.save()
+                self.created_rows[form.prefix] = partner.pk
+                changed.update(name for name in PARTNER_FIELDS if data[name])
+                changed.add("partners")
+                continue
+            fields = [name for name in PARTNER_FIELDS if getattr(partner, name) != data[name]]
+            if fields:
+                for name in fields:
+                    setattr(partner, name, data[name])
+                partner.full_clean()
+                partner.save(update_fields=fields)
+                changed.update(fields)
+        return sorted(changed)
+
+    def delete_partner(self, partner: Partner) -> None:
+        letter = partner.letter_of_intent
+        partner.delete()
+        if letter is not None:
+            attachment_remove(attachment=letter, by=self.request.user)
+
+
+class PartnerLetterView(ApplicationMixin, View):
+    """Upload (or replace) one partner's letter of intent; refused files say why and change nothing."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            partner = self.application.partners.get(pk=kwargs["partner_pk"])
+        except Partner.DoesNotExist as missing:
+            raise Http404 from missing
+        section_url = reverse("applications:section_partners", args=[self.application.pk])
+        if not request.user.has_perm("applications.edit_application", self.application):
+            messages.error(request, _("The application has been submitted and can no longer be changed."))
+            return redirect(section_url)
+        form = LetterForm(request.POST, request.FILES)
+        errors: list[str] = []
+        if not form.is_valid():
+            errors = [error for field_errors in form.errors.values() for error in field_errors]
+        else:
+            try:
+                partner_attach_letter(partner=partner, uploaded=form.cleaned_data["letter"], by=request.user)
+            except ValidationError as error:
+                errors = error.messages
+        if errors:
+            # Shown next to this partner's upload field on the section page (Post/Redirect/Get: the
+            # section page's own forms must post to the section, not here).
+            request.session[LETTER_ERRORS_KEY] = {"partner": partner.pk, "errors": [str(e) for e in errors]}
+            messages.error(request, _("The letter of intent from %(name)s was not uploaded.") % {"name": partner.name})
+            return redirect(f"{section_url}#partner-{partner.pk}-letter")
+        messages.success(request, _("The letter of intent from %(name)s has been uploaded.") % {"name": partner.name})
+        return redirect(f"{section_url}#partner-{partner.pk}-letter")
+
+
+urlpatterns: list = [
+    path(
+        "ansoegning/<int:pk>/partnere/<int:partner_pk>/hensigtserklaering/",
+        PartnerLetterView.as_view(),
+        name="partner_letter",
+    ),
+]
