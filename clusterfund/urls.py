@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from applications.views import HomeView
+from applications.views.public import HomeView
 
 from . import views
 
