@@ -132,12 +132,15 @@ class BaseActorFormSet(forms.BaseInlineFormSet):
 
     def actor_types(self) -> list[str]:
         """Return the types of the actors that will remain after saving (valid, filled and not deleted)."""
-        return [
-            form.cleaned_data["actor_type"]
-            for form in self.forms
-            if form.has_changed() or not form.empty_permitted
-            if not self._should_delete_form(form) and form.cleaned_data.get("actor_type")
-        ]
+        types = []
+        for form in self.forms:
+            if form.empty_permitted and not form.has_changed():
+                continue  # a blank extra row
+            if self._should_delete_form(form):
+                continue
+            if form.cleaned_data.get("actor_type"):
+                types.append(form.cleaned_data["actor_type"])
+        return types
 
     def clean(self):
         super().clean()

@@ -26,7 +26,7 @@ from ..forms_lists import (
 from ..models import Application, Partner
 from ..services import attachment_remove
 from ..services_lists import partner_attach_letter
-from .base import ApplicationMixin, SectionView
+from .base import ApplicationMixin, SectionView, pop_stash
 
 PARTNER_PREFIX = "partners"
 LETTER_ERRORS_KEY = "partner_letter_errors"
@@ -64,7 +64,8 @@ class PartnersSectionView(SectionView):
         }
 
     def post(self, request, *args, **kwargs):
-        if "add_row" in request.POST and not request.headers.get("HX-Request"):
+        editable = request.user.has_perm("applications.edit_application", self.application)
+        if "add_row" in request.POST and editable and not request.headers.get("HX-Request"):
             # Without JavaScript: show one more blank row; nothing is saved until Save.
             forms = self.get_forms(with_added_row(request.POST, PARTNER_PREFIX))
             without_errors(*forms.values())
@@ -127,7 +128,11 @@ class PartnersSectionView(SectionView):
 class PartnerLetterView(ApplicationMixin, View):
     """Upload (or replace) one partner's letter of intent; refused files say why and change nothing."""
 
-    http_method_names = ["post"]
+    def get(self, request, *args, **kwargs):
+        # Reached after a login when the session expired during an upload: the file cannot be kept.
+        pop_stash(request)
+        url = reverse("applications:section_partners", args=[self.application.pk])
+        return redirect(f"{url}#partner-{kwargs['partner_pk']}-letter")
 
     def post(self, request, *args, **kwargs):
         try:

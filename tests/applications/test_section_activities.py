@@ -185,6 +185,7 @@ def test_last_year_before_first_year_is_refused(browser, application):
     assert response.context["form"].errors["last_year"] == [
         "The last year (2022) cannot be before the first year (2023)."
     ]
+    assert response.context["form"].non_field_errors() == []  # not the database constraint's name as well
     assert not Activity.objects.exists()
 
 
@@ -388,3 +389,21 @@ def test_audit_event_names_the_changed_fields_not_their_text(browser, applicatio
     recorded = repr(event.before) + repr(event.after)
     for secret in ["Fortrolig beskrivelse", "Hemmelig Partner", "Matchmaking", "1250000"]:
         assert secret not in recorded
+
+
+def test_deleting_the_only_company_breaks_the_rule_and_is_refused(browser, application):
+    activity = make_activity(application, actors=[(COMPANY, "Firma A/S"), (KNOWLEDGE, "DTU"), (KNOWLEDGE, "AU")])
+    actors = list(activity.actors.all())
+    data = activity_post(application, actors=[])
+    data.update({"actors-TOTAL_FORMS": "3", "actors-INITIAL_FORMS": "3"})
+    for i, actor in enumerate(actors):
+        data.update(
+            {f"actors-{i}-id": actor.pk, f"actors-{i}-name": actor.name, f"actors-{i}-actor_type": actor.actor_type}
+        )
+    data["actors-0-DELETE"] = "on"
+    response = browser.post(reverse("applications:activity_edit", args=[application.pk, activity.pk]), data)
+    assert response.status_code == 422
+    assert non_form_errors(response) == ["An activity must involve at least one company."]
+    assert activity.actors.count() == 3
+    activity.refresh_from_db()
+    assert activity.title == "Matchmaking"

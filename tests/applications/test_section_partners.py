@@ -268,3 +268,22 @@ def test_letter_for_another_applications_partner_is_not_found(browser, applicati
     assert browser.post(letter_url(application, foreign), {"letter": upload}).status_code == 404
     assert browser.post(letter_url(other, foreign), {"letter": upload}).status_code == 404
     assert not Attachment.objects.exists()
+
+
+def test_letter_url_opened_after_a_login_leads_back_to_the_partner(browser, application):
+    partner = make_partner(application)
+    response = browser.get(letter_url(application, partner))
+    assert response.status_code == 302
+    assert response["Location"] == f"{section_url(application)}#partner-{partner.pk}-letter"
+
+
+def test_submitted_application_refuses_letters(browser, application):
+    from applications.models import Application
+
+    partner = make_partner(application)
+    Application.objects.filter(pk=application.pk).update(
+        status=Application.Status.SUBMITTED, submitted_at="2021-01-01T12:00Z"
+    )
+    response = browser.post(letter_url(application, partner), {"letter": SimpleUploadedFile("a.pdf", PDF)})
+    assert response.status_code == 302
+    assert not Attachment.objects.exists()
