@@ -99,16 +99,31 @@ def browser():
 
 @dataclass
 class ConsoleWatch:
-    """Collects console errors, uncaught exceptions and CSP violations of one page."""
+    """Collects console errors, uncaught exceptions and CSP violations of one page.
+
+    A page answered with a 4xx status on purpose (a form with errors answers 422, the lockout page
+    429, a forbidden page 403) makes Chromium log "Failed to load resource" for the document; that
+    is not a problem of the page. The same message for a stylesheet, script or image, or any 5xx,
+    is one.
+    """
 
     problems: list[str] = field(default_factory=list)
     expected: list[str] = field(default_factory=list)
+    client_error_documents: set[str] = field(default_factory=set)
+
+    def on_response(self, response) -> None:
+        if response.request.resource_type == "document" and 400 <= response.status < 500:
+            self.client_error_documents.add(response.url)
 
     def on_console(self, message) -> None:
-        if message.type == "error":
-            location = message.location or {}
-            where = f" ({location.get('url', '')}:{location.get('lineNumber', '')})" if location else ""
-            self.problems.append(f"console error: {message.text}{where}")
+        if message.type != "error":
+            return
+        location = message.location or {}
+        url = location.get("url", "")
+        if message.text.startswith("Failed to load resource") and url in self.client_error_documents:
+            return
+        where = f" ({url}:{location.get('lineNumber', '')})" if location else ""
+        self.problems.append(f"console error: {message.text}{where}")
 
     def on_page_error(self, error) -> None:
         self.problems.append(f"uncaught exception: {error}")
@@ -154,6 +169,7 @@ def page(browser, live_server):
     page = context.new_page()
     page.set_default_timeout(15_000)
     watch = ConsoleWatch()
+    page.on("response", watch.on_response)
     page.on("console", watch.on_console)
     page.on("pageerror", watch.on_page_error)
     page.console_watch = watch
