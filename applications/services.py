@@ -8,7 +8,6 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from clusterfund.services import audit_record
@@ -28,7 +27,8 @@ class VersionConflict(Exception):
 
 
 def _local(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    """Return `moment` in Copenhagen time as '15.05.2020 12:00 CEST', the same in every language."""
+    return timezone.localtime(moment).strftime("%d.%m.%Y %H:%M %Z")
 
 
 # --- organisations ------------------------------------------------------------------------------

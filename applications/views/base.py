@@ -119,7 +119,9 @@ class SectionView(ApplicationMixin, View):
             return redirect(self.application.get_absolute_url())
         forms = self.get_forms(request.POST)
         try:
-            expected = int(request.POST.get("version", "0"))
+            # The conflict alert's "save mine over theirs" button sits before the form's hidden input,
+            # so its version (the colleague's) comes first in the POST.
+            expected = int((request.POST.getlist("version") or ["0"])[0])
         except ValueError:
             expected = -1
         if not all(form.is_valid() for form in forms.values()):

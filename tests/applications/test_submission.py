@@ -276,3 +276,22 @@ def test_htmx_autosave_on_expired_session_offers_login(client, application):
     assert response.status_code == 200
     assert reverse("login") in response.content.decode()
     assert url in client.session["unsaved_drafts"]
+
+
+def test_conflict_then_save_mine_over_theirs(client, application, member, make_user):
+    colleague = make_user("applicant")
+    application.organisation.members.add(colleague)
+    url = reverse("applications:section_area", args=[application.pk])
+    first, second = application.call.areas.all()[:2]
+    client.force_login(colleague)
+    assert client.post(url, {"version": "0", "business_area": first.pk}).status_code == 302
+    client.force_login(member)
+    conflict = client.post(url, {"version": "0", "business_area": second.pk})
+    assert conflict.status_code == 409
+    application.refresh_from_db()
+    assert application.business_area == first
+    # the alert's button sends the colleague's version before the form's own hidden one
+    response = client.post(url, {"version": ["1", "0"], "business_area": second.pk})
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.business_area == second
