@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from clusterfund.services import audit_record
 
@@ -144,8 +145,14 @@ def attachment_add(*, application: Application, uploaded, kind: str, by, replace
     digest = check_pdf_upload(uploaded)
     previous = list(locked.attachments.filter(kind=kind)) if replace else []
     if locked.attachments.count() - len(previous) >= locked.call.max_attachments:
+        limit = locked.call.max_attachments
         raise ValidationError(
-            _("You can attach at most %(n)s files to an application."), params={"n": locked.call.max_attachments}
+            ngettext(
+                "You can attach at most %(n)s file to an application.",
+                "You can attach at most %(n)s files to an application.",
+                limit,
+            ),
+            params={"n": limit},
         )
     attachment = Attachment(
         application=locked,

@@ -7,6 +7,7 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 PDF_MAGIC = b"%PDF-"
@@ -33,9 +34,9 @@ def check_pdf_upload(uploaded) -> str:
         raise ValidationError(_("The file is empty."), code="empty")
     if uploaded.size > limit:
         raise ValidationError(
-            _("The file is %(size)s MB; the limit is %(limit)s MB."),
+            _("The file is %(size)s; the limit is %(limit)s."),
             code="too_large",
-            params={"size": f"{uploaded.size / 1024 / 1024:.1f}".replace(".", ","), "limit": limit // (1024 * 1024)},
+            params={"size": filesizeformat(uploaded.size), "limit": filesizeformat(limit)},
         )
     uploaded.seek(0)
     head = uploaded.read(1024)

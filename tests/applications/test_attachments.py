@@ -122,7 +122,7 @@ def test_too_many_attachments_are_refused(browser, draft):
     draft.call.save()
     upload(browser, draft, kind="other", file=pdf_upload("en.pdf"), next_url=attachments_url(draft))
     response = upload(browser, draft, kind="gold_plan", file=pdf_upload("to.pdf"))
-    refused(browser, draft, response, "You can attach at most 1 files", kind="gold_plan")
+    refused(browser, draft, response, "You can attach at most 1 file to an application", kind="gold_plan")
     assert draft.attachments.count() == 1
     html = browser.get(attachments_url(draft)).content.decode()
     assert "1 of at most 1 file attached." in html and 'id="id_file_other"' not in html
