@@ -61,6 +61,30 @@
   window.addEventListener("load", function () { markScrollRegions(document); });
   window.addEventListener("resize", function () { markScrollRegions(document); });
 
+  /* Never lose a word: an upload reloads the page, so text typed in the section's autosaved form
+     during the autosave delay is saved first, then the upload goes ahead. */
+  document.addEventListener("submit", function (event) {
+    var upload = event.target;
+    var section = document.getElementById("section-form");
+    if (!section || !upload.classList || !upload.classList.contains("portal-upload-form")) {
+      return;
+    }
+    if (upload.hasAttribute("data-portal-text-saved") || !section.hasAttribute("hx-post")) {
+      return;
+    }
+    event.preventDefault();
+    var proceed = function () {
+      upload.setAttribute("data-portal-text-saved", "");
+      upload.submit();
+    };
+    fetch(section.getAttribute("hx-post"), {
+      method: "POST",
+      body: new FormData(section),
+      headers: { "HX-Request": "true" },
+      credentials: "same-origin"
+    }).then(proceed, proceed);
+  }, true);
+
   /* HTMX swaps in new markup (inline scoring, autosave). DKFDS.init() must not run twice on the
      page (it would add a second "more" menu to the header), so start only what a swap can bring. */
   document.body.addEventListener("htmx:afterSettle", function (event) {

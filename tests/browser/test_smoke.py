@@ -125,13 +125,13 @@ def test_smoke_lockout_page(page, seeded, settings):
     assert answer.value.status == 429  # axes: Too Many Requests
     assert page.locator("h1").count() == 1
     assert page.locator(".alert-warning").is_visible()
-    assert page.locator("a[href='/konto/password_reset/']").is_visible()
+    assert page.locator("a[href='/konto/adgangskode/nulstil/']").is_visible()
     check_page(page, "locked-out page")
 
 
 def test_smoke_password_reset_pages(page, seeded, mailoutbox):
     page.goto("/konto/log-ind/")
-    page.locator("main a[href='/konto/password_reset/']").click()
+    page.locator("main a[href='/konto/adgangskode/nulstil/']").click()
     page.wait_for_load_state("load")
     check_page(page, "password reset form")
 
@@ -142,12 +142,12 @@ def test_smoke_password_reset_pages(page, seeded, mailoutbox):
 
     page.fill("#id_email", DEMO_LOGINS["applicant"])
     page.click("main button[type=submit]")
-    page.wait_for_url(re.compile(r"/konto/password_reset/done/$"))
+    page.wait_for_url(re.compile(r"/konto/adgangskode/nulstil/sendt/$"))
     check_page(page, "password reset done")
 
     (message,) = mailoutbox
     assert "\n" not in message.subject
-    link = re.search(r"https?://\S+/konto/reset/\S+/", message.body).group(0)
+    link = re.search(r"https?://\S+/konto/adgangskode/nulstil/\S+/", message.body).group(0)
     page.goto(link)
     page.wait_for_load_state("load")
     assert page.locator("#id_new_password1").is_visible()
@@ -163,19 +163,19 @@ def test_smoke_password_reset_pages(page, seeded, mailoutbox):
     page.fill("#id_new_password1", "A-new-Klynge-password-2024")
     page.fill("#id_new_password2", "A-new-Klynge-password-2024")
     page.click("main button[type=submit]")
-    page.wait_for_url(re.compile(r"/konto/reset/done/$"))
+    page.wait_for_url(re.compile(r"/konto/adgangskode/nulstil/udfoert/$"))
     check_page(page, "password reset complete")
 
 
 def test_smoke_password_change_pages(page, seeded):
     log_in(page, DEMO_LOGINS["secretariat"], DEMO_PASSWORD)
-    page.goto("/konto/password_change/")
+    page.goto("/konto/adgangskode/skift/")
     check_page(page, "password change form")
     page.fill("#id_old_password", DEMO_PASSWORD)
     page.fill("#id_new_password1", "A-new-Klynge-password-2024")
     page.fill("#id_new_password2", "A-new-Klynge-password-2024")
     page.click("main button[type=submit]")
-    page.wait_for_url(re.compile(r"/konto/password_change/done/$"))
+    page.wait_for_url(re.compile(r"/konto/adgangskode/skift/udfoert/$"))
     check_page(page, "password change done")
 
 
