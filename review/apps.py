@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ReviewConfig(AppConfig):
     name = "review"
     verbose_name = _("Review")
+
+    def ready(self) -> None:
+        from . import dashboard  # noqa: F401  (registers the reviewers' start-page panel)

@@ -105,7 +105,10 @@ def assignment_remove(*, assignment: Assignment, by) -> None:
 
 def _lock_own(assignment: Assignment, by) -> Assignment:
     """Return the assignment locked for update; refuse anyone but its reviewer."""
-    locked = Assignment.objects.select_for_update().select_related("application__call").get(pk=assignment.pk)
+    # of=("self",): lock the assignment only, not the application and call rows the join reads
+    locked = (
+        Assignment.objects.select_for_update(of=("self",)).select_related("application__call").get(pk=assignment.pk)
+    )
     if locked.reviewer_id != by.pk:
         raise PermissionDenied(_("This is another reviewer's review."))
     return locked
