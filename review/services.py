@@ -40,6 +40,13 @@ def reviewer_side(user, requested: str | None = None) -> str:
     return sides[0]
 
 
+def _clean(instance, *foreign_keys: str) -> None:
+    """Validate the instance's own fields (choices, lengths). The services have already checked the rules,
+    looked up the row under a lock and resolved the foreign keys; the database's constraints remain the
+    backstop, so skipping their per-row queries here keeps a review save cheap."""
+    instance.full_clean(exclude=list(foreign_keys), validate_unique=False, validate_constraints=False)
+
+
 def _check_reviewable(application: Application) -> None:
     if application.status not in REVIEWABLE_STATUSES:
         raise ValidationError(
@@ -62,7 +69,7 @@ def assignment_create(*, application: Application, reviewer, by, side: str | Non
     assignment = Assignment(
         application=application, reviewer=reviewer, side=reviewer_side(reviewer, side), assigned_by=by
     )
-    assignment.full_clean()
+    _clean(assignment, "application", "reviewer", "assigned_by")  # the unique pair was checked just above
     assignment.save()
     audit_record(
         actor=by,
@@ -107,7 +114,9 @@ def _lock_own(assignment: Assignment, by) -> Assignment:
     """Return the assignment locked for update; refuse anyone but its reviewer."""
     # of=("self",): lock the assignment only, not the application and call rows the join reads
     locked = (
-        Assignment.objects.select_for_update(of=("self",)).select_related("application__call").get(pk=assignment.pk)
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("application__call", "application__organisation", "reviewer")
+        .get(pk=assignment.pk)
     )
     if locked.reviewer_id != by.pk:
         raise PermissionDenied(_("This is another reviewer's review."))
@@ -156,7 +165,7 @@ def conflict_declare(
     locked.conflict = conflict
     locked.conflict_note = note if conflict == Assignment.Conflict.DECLARED else ""
     locked.conflict_declared_at = now or timezone.now()
-    locked.full_clean()
+    _clean(locked, "application", "reviewer", "assigned_by")
     locked.save()
     audit_record(
         actor=by,
@@ -191,7 +200,7 @@ def _record_check(assignment: Assignment, requirement: Requirement, verdict: str
         return check
     check = check or RequirementCheck(assignment=assignment, requirement=requirement)
     check.verdict, check.note = verdict, note
-    check.full_clean()
+    _clean(check, "assignment", "requirement")
     check.save()
     _start(assignment)
     audit_record(
@@ -240,7 +249,7 @@ def _record_score(assignment: Assignment, criterion: Criterion, value, justifica
         return score
     score = score or Score(assignment=assignment, criterion=criterion)
     score.value, score.justification = value, justification
-    score.full_clean()
+    _clean(score, "assignment", "criterion")
     score.save()
     _start(assignment)
     audit_record(
@@ -358,7 +367,11 @@ def _own_submitted_assignment(application: Application, by) -> Assignment:
 def _lock_joint(application: Application) -> JointAssessment:
     # The lock serialises the two sides: a change and a confirmation cannot interleave.
     JointAssessment.objects.get_or_create(application=application)
-    return JointAssessment.objects.select_for_update().get(application=application)
+    return (
+        JointAssessment.objects.select_for_update(of=("self",))
+        .select_related("application__organisation", "application__call")
+        .get(application=application)
+    )
 
 
 def _withdraw_confirmations(joint: JointAssessment, by) -> None:
@@ -414,7 +427,7 @@ def joint_save(
         }
         current = current or JointScore(joint=joint, criterion=item.criterion)
         current.value, current.justification = item.value, justification
-        current.full_clean()
+        _clean(current, "joint", "criterion")
         current.save()
     verdict_before = {
         "eligible": joint.eligible,
@@ -438,7 +451,7 @@ def joint_save(
     _withdraw_confirmations(joint, by)
     joint.version += 1
     joint.updated_by = by
-    joint.full_clean()
+    _clean(joint, "application", "updated_by", "secretariat_confirmed_by", "ufm_confirmed_by")
     joint.save()
     return joint
 
@@ -481,7 +494,7 @@ def joint_confirm(
         joint.secretariat_confirmed_by, joint.secretariat_confirmed_at = by, now
     else:
         joint.ufm_confirmed_by, joint.ufm_confirmed_at = by, now
-    joint.full_clean()
+    _clean(joint, "application", "updated_by", "secretariat_confirmed_by", "ufm_confirmed_by")
     joint.save()
     audit_record(
         actor=by,
