@@ -31,7 +31,11 @@ class CriteriaSectionView(SectionView):
                 {"kind": x.kind, "city": x.city, "region": x.region, "host": x.host}
                 for x in application.locations.all()
             ]
-            forms["locations"] = LocationFormSet(data, prefix="locations", initial=initial)
+            # Posted rows are compared with blank rows, not the saved ones: a page from before an autosave posts
+            # the saved rows as extra rows, which would count as unchanged blanks and be dropped.
+            forms["locations"] = LocationFormSet(
+                data, prefix="locations", initial=None if data is not None else initial
+            )
         return forms
 
     def write(self, application, forms) -> list[str]:

@@ -82,7 +82,9 @@ class RequirementsSectionView(SectionView):
                 {"name": m.name, "affiliation": m.affiliation, "employer": m.employer}
                 for m in application.board_members.all()
             ]
-            forms["board"] = BoardFormSet(data, prefix="board", initial=initial)
+            # Posted rows are compared with blank rows, not the saved ones: a page from before an autosave posts
+            # the saved rows as extra rows, which would count as unchanged blanks and be dropped.
+            forms["board"] = BoardFormSet(data, prefix="board", initial=None if data is not None else initial)
         return forms
 
     def write(self, application, forms) -> list[str]:
