@@ -8,3 +8,4 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import dashboard  # noqa: F401  (registers the start-page panels)
+        from .documents import KIND  # noqa: F401  (registers the application dossier)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent, User
+from .models import AuditEvent, GeneratedDocument, User
 
 admin.site.site_header = _("Klyngeportalen administration")
 admin.site.site_title = _("Klyngeportalen")
@@ -32,6 +32,26 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ["actor_label", "action", "object_repr", "object_id"]
     date_hierarchy = "at"
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(GeneratedDocument)
+class GeneratedDocumentAdmin(admin.ModelAdmin):
+    """Read-only: versions are made by `document_request` and rendered by the task; an archive is not edited."""
+
+    list_display = ["title", "kind", "version", "status", "requested_by", "requested_at", "page_count"]
+    list_filter = ["kind", "status"]
+    search_fields = ["title", "sha256", "error"]
+    date_hierarchy = "requested_at"
+    readonly_fields = [f.name for f in GeneratedDocument._meta.fields]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -142,3 +142,74 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit events cannot be deleted.")
+
+
+# --- Generated documents (PDF memos, dossiers) ---------------------------------------------------
+
+
+def generated_document_path(instance: "GeneratedDocument", filename: str) -> str:
+    """Store each version under its kind and subject, with a name that says which version it is."""
+    return f"documents/{instance.kind}/{instance.content_type_id}-{instance.object_id}/{filename}"
+
+
+class GeneratedDocument(models.Model):
+    """One version of a generated document (a memo, a dossier) about one subject (a call, a proposal ...).
+
+    The version is rendered from `snapshot`, the data as it was when someone asked for it, so an old
+    version can be explained (and re-rendered) after the data changed. Kinds are registered in
+    `clusterfund.documents`; the file lives in the default storage, outside static/, and is served only
+    through a permission-checked view.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RENDERING = "rendering", _("Being generated")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    kind = models.SlugField(_("kind"), max_length=40)
+    content_type = models.ForeignKey(ContentType, verbose_name=_("subject type"), on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField(_("subject id"))
+    version = models.PositiveIntegerField(_("version"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    error = models.TextField(_("error"), blank=True)
+    language = models.CharField(_("language"), max_length=10, default="da")
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to=generated_document_path, blank=True, max_length=300)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True)
+    page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    snapshot = models.JSONField(_("data rendered"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        verbose_name = _("generated document")
+        verbose_name_plural = _("generated documents")
+        ordering = ["kind", "content_type", "object_id", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "content_type", "object_id", "version"], name="one_document_version_per_subject"
+            ),
+            models.CheckConstraint(condition=models.Q(version__gte=1), name="document_version_positive"),
+            models.CheckConstraint(
+                condition=~models.Q(status="done") | (~models.Q(file="") & ~models.Q(sha256="")),
+                name="done_document_has_file",
+            ),
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="document_subject_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.title or self.kind} v{self.version}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -18,3 +18,15 @@ def send_email_task(*, subject: str, body: str, to: list[str]) -> int:
 def ping() -> str:
     """Return "pong"; proves a worker consumes from the broker (used by the broker test)."""
     return "pong"
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def render_document(document_id: int) -> str:
+    """Render one generated document version from its snapshot and store it; return its final status.
+
+    Acks late and idempotent (see clusterfund.documents.document_render): a message redelivered after a
+    worker died re-renders a version left "rendering" and leaves a finished one alone.
+    """
+    from .documents import document_render
+
+    return document_render(document_id=document_id)
