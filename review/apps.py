@@ -8,3 +8,4 @@ class ReviewConfig(AppConfig):
 
     def ready(self) -> None:
         from . import dashboard  # noqa: F401  (registers the reviewers' start-page panel)
+        from .documents import KIND  # noqa: F401  (registers the recommendation memo)
