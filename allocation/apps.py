@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AllocationConfig(AppConfig):
     name = "allocation"
     verbose_name = _("Selection and allocation")
+
+    def ready(self) -> None:
+        from . import guards  # noqa: F401  (the frame lock outside the services)

@@ -332,6 +332,9 @@ def test_applicant_journey_register_fill_submit_receipt(page, live_server, roles
     # --- check and submit, in English ------------------------------------------------------------
     page.goto(reverse("applications:submit", args=[application.pk]))
     expect(page.locator(".portal-missing-list")).to_have_count(0)
+    # The step guide shows each of the seven sections as complete.
+    expect(page.locator(".step-indicator use[href$='#check']")).to_have_count(7)
+    expect(page.locator(".step-indicator li.error")).to_have_count(0)
     visit(page, "check and submit")
     switch_language(page, "en")
     visit(page, "check and submit (en)")
