@@ -8,3 +8,4 @@ class AllocationConfig(AppConfig):
 
     def ready(self) -> None:
         from . import guards  # noqa: F401  (the frame lock outside the services)
+        from .documents import KIND  # noqa: F401  (registers the allocation memo)

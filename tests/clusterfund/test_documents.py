@@ -394,3 +394,55 @@ def test_the_files_live_in_the_default_storage_outside_static(request_document, 
     document = request_document(application)
     assert default_storage.exists(document.file.name)
     assert not str(default_storage.path(document.file.name)).startswith(str(settings.BASE_DIR / "static"))
+
+
+# --- the command ------------------------------------------------------------------------------------
+
+
+def test_render_memo_writes_a_working_copy_without_storing_a_version(tmp_path, application):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = tmp_path / "out" / "ansoegning.pdf"
+    stdout = StringIO()
+    call_command(
+        "render_memo", application.call.slug, kind="dossier", application=application.pk, out=str(out), stdout=stdout
+    )
+    pdf = out.read_bytes()
+    assert application.organisation.name in pdf_text(pdf)
+    assert hashlib.sha256(pdf).hexdigest() in stdout.getvalue()
+    assert not GeneratedDocument.objects.exists()
+    assert [p.name for p in out.parent.iterdir()] == ["ansoegning.pdf"]  # no temporary file left behind
+
+
+def test_render_memo_with_archive_stores_a_version_by_the_system(tmp_path, application):
+    from django.core.management import call_command
+
+    out = tmp_path / "ansoegning.pdf"
+    call_command(
+        "render_memo", application.call.slug, kind="dossier", application=application.pk, out=str(out), archive=True
+    )
+    document = GeneratedDocument.objects.get()
+    assert document.status == GeneratedDocument.Status.DONE
+    assert document.requested_by is None
+    assert out.read_bytes() == stored_bytes(document)
+    assert AuditEvent.objects.get(action="document.request").actor_label == "system"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"kind": "recommendation"}, "No call has the slug"),
+        ({"kind": "dossier"}, "--application"),
+        ({"kind": "dossier", "application": 10**9}, "has no application"),
+        ({"kind": "allocation"}, "has no allocation proposal"),
+    ],
+)
+def test_render_memo_explains_what_is_wrong(tmp_path, application, arguments, message):
+    from django.core.management import CommandError, call_command
+
+    slug = "no-such-call" if arguments["kind"] == "recommendation" else application.call.slug
+    with pytest.raises(CommandError, match=message):
+        call_command("render_memo", slug, out=str(tmp_path / "x.pdf"), **arguments)
+    assert not (tmp_path / "x.pdf").exists()
