@@ -58,19 +58,30 @@ def weighted_totals(criteria: Sequence[CriterionLike], scores: Mapping[int, int 
     criterion has a score (a partial total would rank an application on half its criteria)."""
     if not criteria:
         return None
-    weight_sum = Decimal(0)
-    weighted = Decimal(0)
-    weighted_points = Decimal(0)
+    weight_sum = 0
+    weighted = 0  # Σ wᵢ·sᵢ, an integer
+    above_min = 0  # Σ wᵢ·(sᵢ − minᵢ), for criteria sharing one scale
+    ranges = set()
     for criterion in criteria:
         score = scores.get(criterion.pk)
         if score is None:
             return None
-        weight = Decimal(criterion.weight)
-        low, high = Decimal(criterion.scale_min), Decimal(criterion.scale_max)
-        weight_sum += weight
-        weighted += weight * Decimal(score)
-        weighted_points += weight * (Decimal(score) - low) / (high - low) * HUNDRED
-    return Totals(mean=weighted / weight_sum, points=weighted_points / weight_sum)
+        weight_sum += criterion.weight
+        weighted += criterion.weight * score
+        above_min += criterion.weight * (score - criterion.scale_min)
+        ranges.add(criterion.scale_max - criterion.scale_min)
+    mean = Decimal(weighted) / Decimal(weight_sum)
+    if len(ranges) == 1:  # the usual case: one division, so the only rounding is Decimal's 28 digits
+        points = Decimal(above_min * 100) / Decimal(ranges.pop() * weight_sum)
+    else:
+        points = sum(
+            (
+                Decimal(c.weight * (scores[c.pk] - c.scale_min) * 100) / Decimal(c.scale_max - c.scale_min)
+                for c in criteria
+            ),
+            Decimal(0),
+        ) / Decimal(weight_sum)
+    return Totals(mean=mean, points=points)
 
 
 def _label(criterion) -> str:

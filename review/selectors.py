@@ -246,13 +246,40 @@ def assignment_overview(*, call: Call) -> list[AssignmentRow]:
 # --- the matrix -------------------------------------------------------------------------------------
 
 
-def _initials(user) -> str:
-    name = (user.full_name or user.email).replace("-", " ")
-    parts = [p for p in name.split() if p]
-    return "".join(p[0] for p in parts[:3]).upper() if user.full_name else user.email[:2].upper()
+def _initials(full_name: str, email: str) -> str:
+    if not full_name:
+        return email[:2].upper()
+    parts = [p for p in full_name.replace("-", " ").split() if p]
+    return "".join(p[0] for p in parts[:3]).upper()
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
+class AssignmentInfo:
+    """The part of an assignment the matrix needs (read as plain values: hundreds of rows, no models)."""
+
+    pk: int
+    application_id: int
+    reviewer_id: int
+    side: str
+    status: str
+    conflict: str
+    name: str
+    initials: str
+
+    @property
+    def is_conflicted(self) -> bool:
+        return self.conflict == Assignment.Conflict.DECLARED
+
+    @property
+    def is_declared(self) -> bool:
+        return bool(self.conflict)
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == Assignment.Status.SUBMITTED
+
+
+@dataclass(slots=True)
 class ReviewerMark:
     """One reviewer's visible score in a cell (or total)."""
 
@@ -263,7 +290,7 @@ class ReviewerMark:
     own: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     criterion: Criterion
     marks: list[ReviewerMark]
@@ -295,7 +322,7 @@ class Row:
     agreed: bool
     rank: int | None
     others_visible: bool
-    own: Assignment | None
+    own: AssignmentInfo | None
 
     @property
     def mean(self) -> Decimal | None:
@@ -415,11 +442,14 @@ def review_matrix(
     applications = (
         Application.objects.filter(call=call, status__in=MATRIX_STATUSES)
         .select_related("organisation", "business_area", "joint_assessment")
+        .defer("submitted_content")  # the whole submitted application as JSON: large, and not shown here
         .order_by("organisation__name")
     )
     assignments = Assignment.objects.filter(
         application__call=call, application__status__in=MATRIX_STATUSES
-    ).select_related("reviewer")
+    ).values_list(
+        "pk", "application_id", "reviewer_id", "side", "status", "conflict", "reviewer__full_name", "reviewer__email"
+    )
     scores = Score.objects.filter(
         assignment__application__call=call, assignment__application__status__in=MATRIX_STATUSES
     ).values_list("assignment_id", "criterion_id", "value")
@@ -432,9 +462,20 @@ def review_matrix(
         scores = scores.filter(assignment__application__business_area=area)
         joint_scores = joint_scores.filter(joint__application__business_area=area)
 
-    by_application: dict[int, list[Assignment]] = defaultdict(list)
-    for assignment in assignments:
-        by_application[assignment.application_id].append(assignment)
+    by_application: dict[int, list[AssignmentInfo]] = defaultdict(list)
+    for pk, application_id, reviewer_id, side, assignment_status, conflict, full_name, email in assignments:
+        by_application[application_id].append(
+            AssignmentInfo(
+                pk,
+                application_id,
+                reviewer_id,
+                side,
+                assignment_status,
+                conflict,
+                full_name or email,
+                _initials(full_name, email),
+            )
+        )
     score_map: dict[int, dict[int, int]] = defaultdict(dict)
     for assignment_id, criterion_id, value in scores:
         score_map[assignment_id][criterion_id] = value
@@ -473,30 +514,27 @@ def review_matrix(
             and not own.is_submitted
             and application.status in (Application.Status.SUBMITTED, Application.Status.UNDER_REVIEW)
         )
-        marks_by_assignment = {
-            a.pk: (_initials(a.reviewer), str(a.reviewer), a.side, a.reviewer_id == viewer_id) for a in counted
-        }
         cells = []
+        own_scores = score_map[own.pk] if own is not None else {}
+        consensus = consensus_map[application.pk]
         for criterion in criteria:
             marks = [
-                ReviewerMark(
-                    *marks_by_assignment[a.pk][:3], score_map[a.pk][criterion.pk], marks_by_assignment[a.pk][3]
-                )
+                ReviewerMark(a.initials, a.name, a.side, value, a.reviewer_id == viewer_id)
                 for a in counted
-                if criterion.pk in score_map[a.pk]
+                if (value := score_map[a.pk].get(criterion.pk)) is not None
             ]
             cells.append(
                 Cell(
                     criterion=criterion,
                     marks=marks,
                     spread=spread([m.value for m in marks]),
-                    consensus=consensus_map[application.pk].get(criterion.pk) if visible else None,
-                    own_value=score_map[own.pk].get(criterion.pk) if own is not None else None,
+                    consensus=consensus.get(criterion.pk) if visible else None,
+                    own_value=own_scores.get(criterion.pk),
                     editable=editable,
                 )
             )
         reviewer_totals = [
-            ReviewerMark(*marks_by_assignment[a.pk][:3], totals, marks_by_assignment[a.pk][3])
+            ReviewerMark(a.initials, a.name, a.side, totals, a.reviewer_id == viewer_id)
             for a in counted
             if (totals := weighted_totals(criteria, score_map[a.pk])) is not None
         ]

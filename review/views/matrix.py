@@ -15,6 +15,17 @@ from ..forms import MatrixFilterForm, ScoreForm
 from ..selectors import review_matrix
 from ..services import score_record
 from .base import ApplicationPermissionMixin, CallPermissionMixin
+from .matrix_html import MatrixHtml
+
+
+def row_labels() -> dict:
+    """Return the words every row repeats, translated once per page."""
+    return {
+        "compare_label": _("Compare"),
+        "eligible_label": _("Eligible"),
+        "ineligible_label": _("Not eligible"),
+        "agreed_label": _("Agreed"),
+    }
 
 
 def _matrix_for(request, call):
@@ -57,6 +68,7 @@ class MatrixView(CallPermissionMixin, View):
 
     def get(self, request, slug):
         form, matrix = _matrix_for(request, self.call)
+        MatrixHtml().annotate(matrix)
         query = f"?{request.GET.urlencode()}" if request.GET else ""
         columns = _columns(request, matrix)
         return render(
@@ -71,6 +83,7 @@ class MatrixView(CallPermissionMixin, View):
                 "csv_url": reverse("review:export", args=[slug, "csv"]) + query,
                 "xlsx_url": reverse("review:export", args=[slug, "xlsx"]) + query,
                 "rows_count": len(matrix.rows),
+                **row_labels(),
             },
         )
 
@@ -134,8 +147,9 @@ class ScoreCellView(ApplicationPermissionMixin, View):
 
     def render_row(self):
         matrix = review_matrix(call=self.call, viewer=self.request.user, area=self.application.business_area)
+        MatrixHtml().annotate(matrix)
         row = next(r for r in matrix.rows if r.application.pk == self.application.pk)
-        return render(self.request, "review/_matrix_row.html", {"row": row, "matrix": matrix})
+        return render(self.request, "review/_matrix_row.html", {"row": row, "matrix": matrix, **row_labels()})
 
     def get(self, request, pk, criterion):
         if "cancel" in request.GET:
