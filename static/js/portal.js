@@ -61,6 +61,17 @@
   window.addEventListener("load", function () { markScrollRegions(document); });
   window.addEventListener("resize", function () { markScrollRegions(document); });
 
+  /* Choosing a file inside the autosaved form must not autosave it (the file goes with its own
+     upload form), so its input/change events stop at the file input. */
+  function shieldFileInputs(scope) {
+    var inputs = scope.querySelectorAll("#section-form input[type=file]");
+    for (var i = 0; i < inputs.length; i++) {
+      inputs[i].addEventListener("change", function (event) { event.stopPropagation(); });
+      inputs[i].addEventListener("input", function (event) { event.stopPropagation(); });
+    }
+  }
+  shieldFileInputs(document);
+
   /* Never lose a word: an upload reloads the page, so text typed in the section's autosaved form
      during the autosave delay is saved first, then the upload goes ahead. */
   document.addEventListener("submit", function (event) {

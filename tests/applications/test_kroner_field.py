@@ -3,8 +3,16 @@
 import pytest
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from applications.forms_fields import MAX_AMOUNT, KronerField
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """The messages are asserted by their English msgids; Danish comes from the catalogue."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.mark.parametrize(
