@@ -39,7 +39,7 @@ def _matrix_for(request, call):
 def _columns(request, matrix) -> list[dict]:
     """Return the sortable columns with the link that sorts by each (toggling direction on the current one)."""
     labels = {
-        "organisation": _("Organisation"),
+        "organisation": _("Applicant"),
         "status": _("Status"),
         "eligibility": _("Requirements"),
         "total": _("Weighted total"),

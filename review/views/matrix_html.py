@@ -63,9 +63,9 @@ class MatrixHtml:
             if cell.wide:
                 parts.append(f'<br><span class="badge badge-warning">{text}</span>')
             else:
-                parts.append(f'<br><span class="form-hint">{text}</span>')
+                parts.append(f"<br><small>{text}</small>")
         if cell.consensus is not None:
-            parts.append(f"<br><strong>{self.words['consensus']} {cell.consensus}</strong>")
+            parts.append(f"<br><strong>{self.words['consensus']}&nbsp;{cell.consensus}</strong>")
         if cell.editable:
             href = self.review_url.replace(str(_SENTINEL), str(pk)) + f"#criterion-{escape(criterion.code)}"
             hx = self.cell_url.replace(str(_SENTINEL + 1), str(criterion.pk)).replace(str(_SENTINEL), str(pk))
