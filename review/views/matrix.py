@@ -132,6 +132,10 @@ class ScoreCellView(ApplicationPermissionMixin, View):
     def cell_id(self) -> str:
         return f"cell-{self.application.pk}-{self.criterion.pk}"
 
+    def prefix(self) -> str:
+        # one per cell, so two cells open at once do not share element ids
+        return f"s{self.application.pk}-{self.criterion.pk}"
+
     def render_form(self, form, status=200):
         response = render(
             self.request,
@@ -156,10 +160,12 @@ class ScoreCellView(ApplicationPermissionMixin, View):
             return self.render_row()
         saved = self.own.scores.filter(criterion=self.criterion).first()
         initial = {"value": saved.value, "justification": saved.justification} if saved else {}
-        return self.render_form(ScoreForm(criterion=self.criterion, require=True, initial=initial, prefix="inline"))
+        return self.render_form(
+            ScoreForm(criterion=self.criterion, require=True, initial=initial, prefix=self.prefix())
+        )
 
     def post(self, request, pk, criterion):
-        form = ScoreForm(request.POST, criterion=self.criterion, require=True, prefix="inline")
+        form = ScoreForm(request.POST, criterion=self.criterion, require=True, prefix=self.prefix())
         if not form.is_valid():
             return self.render_form(form, status=422)
         try:

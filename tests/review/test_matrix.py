@@ -26,6 +26,12 @@ EXPORT_QUERIES = 11
 COMMAND_QUERIES = 8
 
 
+def inline(application_id: int, criterion_id: int, value, justification) -> dict:
+    """Return the POST data of the inline score form of one matrix cell."""
+    prefix = f"s{application_id}-{criterion_id}"
+    return {f"{prefix}-value": value, f"{prefix}-justification": justification}
+
+
 def csv_rows(body: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
 
@@ -226,14 +232,16 @@ def test_the_inline_form_opens_in_the_cell(client, scoring, call):
         reverse("review:score_cell", args=[scoring.application_id, criterion.pk]), HTTP_HX_REQUEST="true"
     )
     page = response.content.decode()
-    assert response.status_code == 200 and 'name="inline-value"' in page and 'min="1"' in page
+    prefix = f"s{scoring.application_id}-{criterion.pk}"
+    assert response.status_code == 200 and f'name="{prefix}-value"' in page and 'min="1"' in page
 
 
 def test_an_inline_score_is_saved_and_the_row_with_the_total_comes_back(client, scoring, call):
     criteria = list(call.criteria.all())
     score_all(scoring, [4, 3, 5, 1])
     url = reverse("review:score_cell", args=[scoring.application_id, criteria[3].pk])
-    response = client.post(url, {"inline-value": "2", "inline-justification": "Bedre"}, HTTP_HX_REQUEST="true")
+    data = inline(scoring.application_id, criteria[3].pk, "2", "Bedre")
+    response = client.post(url, data, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     row = response.content.decode()
     assert row.lstrip().startswith(f'<tr id="row-{scoring.application_id}"')
@@ -245,7 +253,8 @@ def test_an_inline_score_is_saved_and_the_row_with_the_total_comes_back(client, 
 def test_a_bad_inline_score_comes_back_into_the_cell_with_a_message(client, scoring, call, value, justification):
     criterion = call.criteria.first()
     url = reverse("review:score_cell", args=[scoring.application_id, criterion.pk])
-    response = client.post(url, {"inline-value": value, "inline-justification": justification}, HTTP_HX_REQUEST="true")
+    data = inline(scoring.application_id, criterion.pk, value, justification)
+    response = client.post(url, data, HTTP_HX_REQUEST="true")
     assert response.status_code == 422
     assert response["HX-Retarget"] == f"#cell-{scoring.application_id}-{criterion.pk}"
     page = response.content.decode()
@@ -258,9 +267,9 @@ def test_inline_scoring_is_closed_after_submission_and_for_others(client, scorin
     criterion = call.criteria.first()
     url = reverse("review:score_cell", args=[scoring.application_id, criterion.pk])
     score_all(scoring, [3, 3, 3, 3], submit=True)
-    assert client.post(url, {"inline-value": "5", "inline-justification": "x"}).status_code == 404
+    assert client.post(url, inline(scoring.application_id, criterion.pk, "5", "x")).status_code == 404
     client.force_login(ufm)  # a forged post from someone not assigned
-    assert client.post(url, {"inline-value": "5", "inline-justification": "x"}).status_code == 404
+    assert client.post(url, inline(scoring.application_id, criterion.pk, "5", "x")).status_code == 404
     assert set(Assignment.objects.get().scores.values_list("value", flat=True)) == {3}
 
 

@@ -150,7 +150,8 @@ def test_a_conflicted_reviewer_cannot_post_either(client, conflicted, call):
     criterion = call.criteria.first()
     assert client.post(reverse("review:review", args=[conflicted.pk]), review_post(call)).status_code == 404
     url = reverse("review:score_cell", args=[conflicted.pk, criterion.pk])
-    assert client.post(url, {"inline-value": 3, "inline-justification": "x"}).status_code == 404
+    prefix = f"s{conflicted.pk}-{criterion.pk}"
+    assert client.post(url, {f"{prefix}-value": 3, f"{prefix}-justification": "x"}).status_code == 404
     assert client.post(reverse("review:joint_confirm", args=[conflicted.pk]), {"version": 0}).status_code == 404
     assert Score.objects.filter(assignment__conflict="declared").count() == 0
 
