@@ -446,3 +446,50 @@ def test_render_memo_explains_what_is_wrong(tmp_path, application, arguments, me
     with pytest.raises(CommandError, match=message):
         call_command("render_memo", slug, out=str(tmp_path / "x.pdf"), **arguments)
     assert not (tmp_path / "x.pdf").exists()
+
+
+# --- two secretaries at once (PostgreSQL: real row locks) ---------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_at_once_get_consecutive_versions(application, secretariat, make_user):
+    """The first request holds its locks (subject row, existing versions) while the second starts: the second
+    waits and numbers its version after the first's instead of clashing on the unique constraint."""
+    import threading
+    import time
+
+    from django.db import connection, connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL's row locks (CI runs it)")
+    document_request(kind=KIND, subject=application, by=secretariat)  # version 1: there are version rows to lock
+    other = make_user("secretariat")
+    locked, results = threading.Event(), {}
+
+    def first():
+        try:
+            with transaction.atomic():
+                results["first"] = document_request(kind=KIND, subject=application, by=secretariat).version
+                locked.set()
+                time.sleep(0.6)
+        finally:
+            locked.set()
+            connections.close_all()
+
+    def second():
+        try:
+            locked.wait(5)
+            results["second"] = document_request(kind=KIND, subject=application, by=other).version
+        except Exception as error:  # handed to the test to assert on
+            results["second"] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert (results["first"], results["second"]) == (2, 3)
+    assert sorted(GeneratedDocument.objects.values_list("version", flat=True)) == [1, 2, 3]
