@@ -7,5 +7,5 @@ class AllocationConfig(AppConfig):
     verbose_name = _("Selection and allocation")
 
     def ready(self) -> None:
-        from . import guards  # noqa: F401  (the frame lock outside the services)
+        from . import dashboard, guards  # noqa: F401  (start-page panels; the frame lock outside the services)
         from .documents import KIND  # noqa: F401  (registers the allocation memo)

@@ -34,5 +34,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("dokumenter/", include((views_documents.urlpatterns, views_documents.app_name))),
     path("", include("review.urls")),
+    path("", include("allocation.urls")),
     path("", include("applications.urls")),
 ]
