@@ -36,16 +36,36 @@ def is_past_draft(user, application) -> bool:
     )
 
 
+@rules.predicate
+def has_declared_conflict(user, application) -> bool:
+    """True when the user declared a conflict of interest on the application (review's assignments).
+
+    Queried through the reverse relation by name, so applications does not import review.
+    """
+    return (
+        application is not None
+        and Application.objects.filter(
+            pk=application.pk, assignments__reviewer=user, assignments__conflict="declared"
+        ).exists()
+    )
+
+
 rules.add_perm("applications.create_organisation", rules.is_authenticated)
 rules.add_perm("applications.view_organisation", is_organisation_member | is_administrator)
 rules.add_perm("applications.change_organisation", is_organisation_member)
 rules.add_perm("applications.invite_member", is_organisation_member)
 rules.add_perm("applications.create_application", is_organisation_member)
 
-rules.add_perm("applications.view_application", is_application_member | (is_portal_staff & is_past_draft))
+rules.add_perm(
+    "applications.view_application", is_application_member | (is_portal_staff & is_past_draft & ~has_declared_conflict)
+)
 rules.add_perm("applications.edit_application", is_application_member & is_draft)
 rules.add_perm("applications.submit_application", is_application_member & is_draft)
 rules.add_perm("applications.withdraw_application", is_application_member & is_submitted)
-rules.add_perm("applications.view_attachment", is_application_member | (is_reviewer & is_past_draft))
-rules.add_perm("applications.view_receipt", is_application_member | (is_portal_staff & is_past_draft))
+rules.add_perm(
+    "applications.view_attachment", is_application_member | (is_reviewer & is_past_draft & ~has_declared_conflict)
+)
+rules.add_perm(
+    "applications.view_receipt", is_application_member | (is_portal_staff & is_past_draft & ~has_declared_conflict)
+)
 rules.add_perm("applications.send_message", is_secretariat)

@@ -39,3 +39,14 @@ def client_as(client, make_user):
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Start every test in Danish: LocaleMiddleware leaves the last request's language active in the thread."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
