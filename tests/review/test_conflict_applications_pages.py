@@ -24,6 +24,7 @@ def test_conflicted_reviewer_gets_404_on_the_application_pages(client, make_user
         assigned_by=lead,
         conflict="declared",
         conflict_note="Bestyrelsesmedlem",
+        conflict_declared_at=timezone.now(),
     )
     assert client.get(url).status_code == 404
     attachment = application.attachments.first()
