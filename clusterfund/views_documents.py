@@ -140,7 +140,8 @@ class DocumentStatusView(DocumentMixin, View):
     def get(self, request, pk):
         context = {**self.page_context(), "document": self.document}
         if getattr(request, "htmx", False):
-            return render(request, "documents/_status.html", context)
+            # the status, and the facts below it out of band (hx-swap-oob), so both show the same moment
+            return render(request, "documents/_poll.html", {**context, "oob": True})
         return render(request, "documents/status.html", context)
 
 

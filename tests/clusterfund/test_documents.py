@@ -274,10 +274,13 @@ def test_the_status_page_polls_while_the_version_waits(
     fragment = client.get(reverse("documents:status", args=[document.pk]), headers={"HX-Request": "true"})
     body = fragment.content.decode()
     assert body.lstrip().startswith('<div id="document-status"') and "<html" not in body
+    assert '<dl id="document-facts" hx-swap-oob="true">' in body  # the facts below are refreshed too
     render_document(document.pk)
     done = client.get(reverse("documents:status", args=[document.pk]), headers={"HX-Request": "true"}).content.decode()
     assert "hx-trigger" not in done
     assert reverse("documents:download", args=[document.pk]) in done
+    document.refresh_from_db()
+    assert document.sha256 in done.split('id="document-facts"')[1]
 
 
 def test_a_failed_version_shows_the_reason_and_a_retry_button(
@@ -336,7 +339,7 @@ def test_the_list_shows_each_version_with_who_when_and_digest(client, request_do
     page = client.get(reverse("documents:list", args=[KIND, application.pk])).content.decode()
     for document in (first, second):
         assert f'id="document-{document.pk}"' in page
-        assert document.sha256 in page
+        assert f"{document.sha256[:32]}<br>{document.sha256[32:]}" in page  # in two lines: the table stays narrow
     assert secretariat.get_full_name() in page
     assert page.index(f'id="document-{second.pk}"') < page.index(f'id="document-{first.pk}"')  # newest first
 
