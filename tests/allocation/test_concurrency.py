@@ -13,6 +13,7 @@ import time
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
+from django.utils import translation
 
 from allocation.models import Proposal, ProposalAmount
 from allocation.services import frames_save, proposal_amounts_save, proposal_approve, proposal_submit
@@ -32,7 +33,8 @@ HOLD = 0.6  # seconds the first transaction keeps its locks after its service re
 def _in_thread(target, results: dict, name: str, started: threading.Event | None = None):
     def run():
         try:
-            results[name] = target()
+            with translation.override("en"):  # a thread starts in the default language; the test reads English
+                results[name] = target()
         except Exception as error:  # handed to the test to assert on
             results[name] = error
         finally:

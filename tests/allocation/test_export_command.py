@@ -43,7 +43,11 @@ def test_csv_to_standard_output(call):
     approved_proposal(call)
     stdout = io.StringIO()
     call_command("export_allocation", call.slug, "--format", "csv", "--out", "-", stdout=stdout)
-    assert stdout.getvalue().splitlines()[0].split(",")[0] == "Organisation"
+    from applications.models import Application
+
+    lines = stdout.getvalue().splitlines()
+    assert len(lines) == 1 + 2 + 4 and len(lines[0].split(",")) == 13
+    assert any(line.split(",")[1] == Application.objects.first().organisation.cvr for line in lines)
 
 
 @pytest.mark.parametrize(
