@@ -55,7 +55,9 @@ class FrameForm(forms.Form):
 
     year = forms.IntegerField(widget=forms.HiddenInput)
     funder = forms.ChoiceField(choices=Funder.choices, widget=forms.HiddenInput)
-    amount = KronerField(label=_("Amount (kr.)"))
+    amount = KronerField(
+        label=_("Amount (kr.)"), required=False, help_text=_("Leave empty where the funder has no frame that year.")
+    )
     source = forms.ChoiceField(label=_("Funding source"), choices=BudgetFrame.Source.choices)
     source_year = forms.IntegerField(
         label=_("Finance act year"),
@@ -71,6 +73,9 @@ class FrameForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data.get("amount") is None and self.initial.get("amount") is not None and "amount" not in self.errors:
+            # an existing frame is changed, not removed, here: removing one would orphan its proposals' years
+            self.add_error("amount", _("Write an amount (0 if none)."))
         if data.get("source") == BudgetFrame.Source.FINANCE_ACT and not data.get("source_year"):
             self.add_error("source_year", _("Give the year of the finance act."))
         return data

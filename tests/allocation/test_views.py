@@ -164,6 +164,7 @@ def test_the_secretariat_edits_frames_on_the_page(client, make_user, reviewed):
         ({"amount": "otte"}, "Write the amount in whole kroner"),
         ({"amount": "80.000.000,25"}, "Write whole kroner without øre."),
         ({"source": "finance_act", "source_year": ""}, "Give the year of the finance act."),
+        ({"amount": ""}, "Write an amount (0 if none)."),
     ],
 )
 def test_bad_frames_are_explained_and_nothing_is_saved(client, make_user, reviewed, change, message):
@@ -173,6 +174,16 @@ def test_bad_frames_are_explained_and_nothing_is_saved(client, make_user, review
     assert response.status_code == 422
     assert message in response.content.decode()
     assert BudgetFrame.objects.get(call=reviewed, year=2021, funder=Funder.BOARD).amount == 80_000_000
+
+
+def test_a_missing_frame_may_stay_empty_or_be_added(client, make_user, reviewed):
+    BudgetFrame.objects.filter(call=reviewed, year=2024, funder=Funder.UFM).delete()
+    client.force_login(make_user("secretariat"))
+    url = reverse("allocation:frames", args=[reviewed.slug])
+    assert client.post(url, frames_post(reviewed)).status_code == 302
+    assert not BudgetFrame.objects.filter(call=reviewed, year=2024, funder=Funder.UFM).exists()
+    client.post(url, frames_post(reviewed, {(2024, "ufm"): {"amount": "50.000.000", "source": "ministry"}}))
+    assert BudgetFrame.objects.get(call=reviewed, year=2024, funder=Funder.UFM).amount == 50_000_000
 
 
 def test_frames_are_read_only_once_an_allocation_is_approved(client, make_user):
