@@ -75,7 +75,7 @@ def allocation_memo_snapshot(proposal: Proposal, options: dict) -> dict:
     """
     grid = proposal_grid(proposal=proposal)
     if not grid.rows:
-        raise ValidationError(_("The proposal has no organisations yet, so there is no memo to write."))
+        raise ValidationError(gettext_lazy("The proposal has no organisations yet, so there is no memo to write."))
     call = proposal.call
     years = grid.years
     selected = list(selections_of(call=call, selected_only=True))

@@ -9,7 +9,6 @@ version is requested.
 
 import rules
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clusterfund.documents import register_document
@@ -50,7 +49,7 @@ def _label(choices, value) -> str:
 def dossier_snapshot(application: Application, options: dict) -> dict:
     """Return the application as submitted, with labels, as JSON-safe data; raise ValidationError for a draft."""
     if application.status == Application.Status.DRAFT or not application.submitted_at:
-        raise ValidationError(_("Only a submitted application has a dossier."))
+        raise ValidationError(gettext_lazy("Only a submitted application has a dossier."))
     call = application.call
     content = application.submitted_content
     from_submission = content is not None

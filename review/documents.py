@@ -79,7 +79,9 @@ def recommendation_memo_snapshot(call: Call, options: dict) -> dict:
     has been assessed yet."""
     matrix = review_matrix(call=call, viewer=None, sort="rank")
     if not matrix.rows:
-        raise ValidationError(_("No application of the call is in the review yet, so there is nothing to recommend."))
+        raise ValidationError(
+            gettext_lazy("No application of the call is in the review yet, so there is nothing to recommend.")
+        )
     criteria = matrix.criteria
     requirements = list(call.requirements.all())
     verdicts = _verdicts(call)

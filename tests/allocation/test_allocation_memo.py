@@ -8,14 +8,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from allocation.models import Proposal, ProposalAmount
 from allocation.services import proposal_amounts_save
 from applications.models import BudgetFrame, Funder
 from clusterfund.documents import document_request
 from clusterfund.models import GeneratedDocument
-from tests.clusterfund.pdfcheck import pdf_fonts, pdf_info, pdf_text, pdf_xmp
+from tests.clusterfund.pdfcheck import pdf_fonts, pdf_info, pdf_pages, pdf_text, pdf_xmp
 from tests.factories.allocation import approved_proposal, make_proposal, selected_call
 
 KIND = "allocation-memo"
@@ -105,6 +105,21 @@ def test_each_years_funding_source_and_the_conditional_years_footnote(generate, 
         assert frame["source_label"] in text
     assert data["frames"][0]["source_label"].endswith("2020")  # 2021 is paid from the finance act of 2020
     assert danish(FOOTNOTE, years="2023–2024") in text
+
+
+@pytest.mark.parametrize("organisations", [3, 14])
+def test_the_footnote_is_on_the_page_of_its_call(generate, organisations):
+    document = generate(approved_proposal(memo_call(organisations=organisations)))
+    with translation.override("da"):
+        sentence = ngettext(
+            "The allocation for %(years)s is conditional.", "The allocations for %(years)s are conditional.", 2
+        ) % {"years": "2023–2024"}
+    note = danish(FOOTNOTE, years="2023–2024")
+    pages = pdf_pages(_pdf(document))
+    with_call = [n for n, text in enumerate(pages) if sentence in text]
+    with_note = [n for n, text in enumerate(pages) if note in text]
+    assert len(with_call) == 1
+    assert with_note == with_call
 
 
 def test_the_indstilling_has_one_bullet_per_decision(generate, call):

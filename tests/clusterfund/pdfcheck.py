@@ -67,3 +67,9 @@ def _inflate(data: bytes) -> bytes | None:
         return zlib.decompress(data)
     except zlib.error:
         return None
+
+
+def pdf_pages(pdf: bytes) -> list[str]:
+    """Return each page's text (white space made single spaces), first page first."""
+    count = int(pdf_info(pdf)["Pages"])
+    return [" ".join(_run("pdftotext", "-f", str(n), "-l", str(n), pdf=pdf).split()) for n in range(1, count + 1)]
