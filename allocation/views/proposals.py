@@ -278,7 +278,9 @@ class ProposalCopyView(ProposalDetailView):
             raise PermissionDenied
         copy = proposal_copy(proposal=self.proposal, by=request.user)
         messages.success(
-            request, _("Proposal %(number)s is a new draft copied from this one.") % {"number": copy.number}
+            request,
+            _("Proposal %(number)s is a new draft, copied from proposal %(source)s.")
+            % {"number": copy.number, "source": self.proposal.number},
         )
         return redirect(copy)
 
