@@ -97,16 +97,11 @@ def switch_language(page, code: str) -> None:
 def upload(page, kind: str, path) -> None:
     """Choose `path` for the upload of `kind` and press its Upload button.
 
-    Inside an autosaved form, choosing a file is a change that the form autosaves (the file itself is
-    not sent); that autosave is awaited first, so it cannot race the upload's page load.
+    Choosing a file does not autosave the section (portal.js stops the file input's events); pressing
+    Upload first saves what was typed in the section, then sends the file, and the page comes back.
     """
     box = page.locator(f"#evidence-{kind}")
-    chooser = box.locator("input[type=file]")
-    if box.evaluate("element => element.closest('#section-form[hx-post]') !== null"):
-        with page.expect_response(is_autosave):
-            chooser.set_input_files(str(path))
-    else:
-        chooser.set_input_files(str(path))
+    box.locator("input[type=file]").set_input_files(str(path))
     with page.expect_navigation():
         box.locator(f"button[form='upload-{kind}']:not([formaction])").click()
     expect(page.locator("main a", has_text=path.name)).to_be_visible()

@@ -103,7 +103,9 @@ def wait_for(result, worker):
         if process.poll() is not None:
             pytest.fail(f"the Celery worker exited ({process.returncode}):\n{output.read_text()}")
         try:
-            return result.get(timeout=1)
+            # The test thread is no task, but Celery's process-wide "inside a task" flag can be left set
+            # by eager tasks that ran concurrently in the live server's threads during browser tests.
+            return result.get(timeout=1, disable_sync_subtasks=False)
         except CeleryTimeoutError:
             if time.monotonic() > deadline:
                 pytest.fail(f"no result within {RESULT_TIMEOUT}s; worker output:\n{output.read_text()}")
