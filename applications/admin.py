@@ -32,6 +32,20 @@ class ActivityTypeInline(OrderedInline):
 class BudgetFrameInline(OrderedInline):
     model = BudgetFrame
 
+    def _frames_locked(self, obj) -> bool:
+        # An approved allocation (allocation app, queried by relation name: applications does not import it)
+        # fixes the frames behind it.
+        return obj is not None and obj.proposals.filter(status="approved").exists()
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and not self._frames_locked(obj)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return super().has_add_permission(request, obj) and not self._frames_locked(obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and not self._frames_locked(obj)
+
 
 @admin.register(Call)
 class CallAdmin(admin.ModelAdmin):
