@@ -4,6 +4,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from .models import (
     ActivityType,
@@ -297,11 +298,54 @@ def seed_organisations() -> list[Organisation]:
     return organisations
 
 
+PRACTICE_SLUG = "oevelsesopslag-aabent"
+
+
+def seed_practice_call(template: Call) -> Call:
+    """Create, once, an open copy of the memo's call so the demo applicant can draft and submit.
+
+    The memo's own call closed in 2020. The copy opens when it is first seeded and stays open for a
+    year; re-seeding leaves its dates (and any drafts in it) alone.
+    """
+    now = timezone.now()
+    practice, created = Call.objects.get_or_create(
+        slug=PRACTICE_SLUG,
+        defaults={
+            "title": "Øvelsesopslag: fælles klyngeindsats (demo)",
+            "title_en": "Practice call: joint cluster initiative (demo)",
+            "summary": "Et åbent øvelsesopslag med samme krav, kriterier og rammer som opslaget for 2021–2024, "
+            "så en ansøger kan prøve hele ansøgningen i demoen.",
+            "summary_en": "An open practice call with the requirements, criteria and frames of the 2021–2024 call, "
+            "so an applicant can try the whole application in the demo.",
+            "period_start": template.period_start,
+            "period_end": template.period_end,
+            "opens_at": now - dt.timedelta(days=1),
+            "deadline": (now + dt.timedelta(days=365))
+            .astimezone(CPH)
+            .replace(hour=12, minute=0, second=0, microsecond=0),
+            "is_published": True,
+        },
+    )
+    if not created:
+        return practice
+    for model in (Requirement, Criterion, ActivityType, BusinessArea, Milestone):
+        for part in model.objects.filter(call=template):
+            part.pk = None
+            part.call = practice
+            part.save()
+    for frame in BudgetFrame.objects.filter(call=template):
+        frame.pk = None
+        frame.call = practice
+        frame.save()
+    return practice
+
+
 def seed(*, stdout=None) -> None:
     """Seed the call and the organisations; the demo applicant acts for the first organisation."""
     call = seed_call()
+    practice = seed_practice_call(call)
     organisations = seed_organisations()
     applicant = get_user_model().objects.get(email="ansoeger@klyngeportalen.example")
     organisations[0].members.add(applicant)
     if stdout:
-        stdout.write(f"Call '{call}' with {len(organisations)} organisations.")
+        stdout.write(f"Call '{call}' with {len(organisations)} organisations; open practice call '{practice}'.")

@@ -30,9 +30,10 @@ def test_cvr_invalid_numbers_are_refused_with_a_reason(cvr, code):
 
 
 def test_cvr_error_is_in_danish_by_default():
-    with translation.override("da"), pytest.raises(ValidationError) as error:
-        validate_cvr("10150818")
-    assert "ikke et gyldigt CVR-nummer" in str(error.value.messages[0])
+    with translation.override("da"):
+        with pytest.raises(ValidationError) as error:
+            validate_cvr("10150818")
+        assert "ikke et gyldigt CVR-nummer" in str(error.value.messages[0])
 
 
 def test_cvr_check_digit_completes_seven_digits():

@@ -57,7 +57,20 @@ def test_seed_demo_users_and_organisations(demo):
 def test_seed_demo_is_idempotent_and_keeps_edited_weights(demo):
     Criterion.objects.filter(call=demo, code="organisation").update(weight=35)
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert Call.objects.count() == 1
+    assert Call.objects.count() == 2  # the memo's call and the open practice copy
     assert Organisation.objects.count() == 16
     assert demo.criteria.count() == 4 and demo.frames.count() == 8
     assert Criterion.objects.get(call=demo, code="organisation").weight == 35
+
+
+def test_seed_demo_adds_an_open_practice_call_with_the_same_configuration(demo):
+    from applications.demo import PRACTICE_SLUG
+
+    practice = Call.objects.get(slug=PRACTICE_SLUG)
+    assert practice.is_open()
+    assert [(c.code, c.weight) for c in practice.criteria.all()] == [(c.code, c.weight) for c in demo.criteria.all()]
+    assert practice.requirements.count() == 5 and practice.frames.count() == 8 and practice.areas.count() == 11
+    deadline = practice.deadline
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    practice.refresh_from_db()
+    assert practice.deadline == deadline
