@@ -1,8 +1,9 @@
 /* Klyngeportalen: live totals in an allocation proposal's grid while the secretariat types. Per year the
-   total against the board's frame (the difference marked when over), per organisation the total over the
-   period against its UFM grants. The server computes the same figures when the amounts are saved; this
-   only saves a round trip. Amounts are typed the Danish way (1.250.000, 1 250 000 kr.), as KronerField
-   accepts them. No inline scripts (CSP); the texts come from data attributes the template translated. */
+   total against the board's frame (the difference marked whenever the year does not sum to it: over in red,
+   below in yellow), per organisation the total over the period against its UFM grants. The server computes
+   the same figures when the amounts are saved; this only saves a round trip. Amounts are typed the Danish
+   way (1.250.000, 1 250 000 kr.), as KronerField accepts them. No inline scripts (CSP); the texts come from
+   data attributes the template translated. */
 (function () {
   "use strict";
   var table = document.getElementById("allocation-grid");
@@ -107,14 +108,17 @@
           label.textContent = "";
           if (difference === null) {
             label.textContent = table.getAttribute("data-text-unreadable");
-          } else if (difference < 0) {
-            var badge = document.createElement("strong");
-            badge.className = "badge badge-error";
-            badge.textContent = table.getAttribute("data-text-over");
-            label.appendChild(badge);
-            over.push(key);
+          } else if (difference === 0) {
+            label.textContent = table.getAttribute("data-text-even");
           } else {
-            label.textContent = table.getAttribute(difference === 0 ? "data-text-even" : "data-text-left");
+            /* not the frame: over it in red (approval is refused), below it in yellow (money left) */
+            var badge = document.createElement("strong");
+            badge.className = difference < 0 ? "badge badge-error" : "badge badge-warning";
+            badge.textContent = table.getAttribute(difference < 0 ? "data-text-over" : "data-text-left");
+            label.appendChild(badge);
+            if (difference < 0) {
+              over.push(key);
+            }
           }
         }
       }
