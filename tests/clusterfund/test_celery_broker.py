@@ -95,6 +95,18 @@ def producer(redis_url, queue):
         yield app
 
 
+def worker_log_containing(worker, text: str, timeout: float = 15) -> str:
+    """Return the worker's log once it contains `text`; fail with the log if it does not in time."""
+    deadline = time.monotonic() + timeout
+    while True:
+        log = worker[1].read_text()
+        if text in log:
+            return log
+        if time.monotonic() > deadline:
+            pytest.fail(f"{text!r} not in the worker's log within {timeout}s:\n{log}")
+        time.sleep(0.1)
+
+
 def wait_for(result, worker):
     """Return the task's result, failing early with the worker's output if the worker died."""
     process, output = worker
@@ -126,7 +138,7 @@ def test_send_email_task_runs_on_the_worker(producer, worker, mailoutbox):
     )
 
     assert wait_for(result, worker) == 1
-    log = worker[1].read_text()
+    # the result can arrive before the worker has flushed its log lines
+    log = worker_log_containing(worker, f"Task {send_email_task.name}[{result.id}] succeeded")
     assert f"Subject: {subject}" in log  # the console backend wrote it in the worker
-    assert f"Task {send_email_task.name}[{result.id}] succeeded" in log
     assert mailoutbox == []  # not run in this process: it went through the broker
