@@ -245,7 +245,7 @@ def test_a_new_letter_replaces_the_old_one(application, member):
 def test_a_refused_replacement_keeps_the_old_letter(application, member):
     partner = make_partner(application)
     first = partner_attach_letter(partner=partner, uploaded=SimpleUploadedFile("a.pdf", PDF), by=member)
-    with pytest.raises(Exception, match="not a PDF|ikke en PDF"):
+    with pytest.raises(Exception, match=r"not a PDF|ikke en PDF"):
         partner_attach_letter(partner=partner, uploaded=SimpleUploadedFile("b.pdf", b"plain text"), by=member)
     partner.refresh_from_db()
     assert partner.letter_of_intent == first

@@ -87,7 +87,7 @@ def test_submit_one_second_before_the_deadline_is_accepted(application, member):
 def test_submit_at_or_after_the_deadline_keeps_the_draft(application, member):
     deadline = application.call.deadline
     for moment in (deadline, deadline + dt.timedelta(seconds=1)):
-        with pytest.raises(ValidationError, match="deadline passed|fristen"):
+        with pytest.raises(ValidationError, match=r"deadline passed|fristen"):
             application_submit(application=application, by=member, now=moment)
     application.refresh_from_db()
     assert application.status == Application.Status.DRAFT
