@@ -23,6 +23,8 @@ run: $(STAMP) compilemessages
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP) compilemessages
+	$(BIN)/ruff check --quiet .
+	$(BIN)/ruff format --check --quiet .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # What CI runs: PostgreSQL 15 and Redis on loopback, then `make test` (see .ci/run).
