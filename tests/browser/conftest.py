@@ -230,3 +230,14 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.section("axe (WCAG 2.1 A/AA) per page visited")
     for label, count in AXE_LOG:
         terminalreporter.write_line(f"{count} violation(s)  {label}")
+
+
+@pytest.fixture
+def roles(live_server):
+    """Create the roles' groups (a data migration makes them; a transactional test's flush removes them)."""
+    from django.contrib.auth.models import Group
+
+    from clusterfund.roles import Role
+
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import io
 import subprocess
-from urllib.parse import urlparse
 
 import pytest
 from django.urls import reverse
@@ -27,59 +26,11 @@ from tests.factories.allocation import reviewed_call
 from tests.factories.applications import open_call_with_parts
 from tests.factories.clusterfund import UserFactory
 
-from .conftest import check_page, log_in
+from .journey import PASSWORD, log_in_as, path_of, submit_and_wait, switch_language, visit
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "Fordeling-Sikkert-2021"
 FRAME = 10_000_000  # the board's frame each year
-
-DUPLICATE_IDS = """() => {
-  const seen = new Map();
-  for (const element of document.querySelectorAll("[id]")) seen.set(element.id, (seen.get(element.id) || 0) + 1);
-  return [...seen].filter(([, count]) => count > 1).map(([id]) => id);
-}"""
-
-
-@pytest.fixture
-def roles(live_server):
-    """Create the roles' groups (a data migration makes them; a transactional test's flush removes them)."""
-    from django.contrib.auth.models import Group
-
-    from clusterfund.roles import Role
-
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
-
-
-def visit(page, label: str) -> None:
-    """Check the page as every page is checked (axe, console, CSP), and that no id is used twice."""
-    check_page(page, label)
-    duplicates = page.evaluate(DUPLICATE_IDS)
-    assert not duplicates, f"ids used more than once on {label}: {duplicates}"
-
-
-def path_of(page) -> str:
-    return urlparse(page.url).path
-
-
-def switch_language(page, code: str) -> None:
-    """Press the header's language button for `code` and wait for the page to come back in it."""
-    page.locator(f".portal-language-switch button[lang='{code}']").click()
-    expect(page.locator("html")).to_have_attribute("lang", code)
-    page.wait_for_load_state("load")
-
-
-def log_in_as(page, user) -> None:
-    """Forget the previous user (cookies) and log in as `user` through the real login form."""
-    page.context.clear_cookies()
-    log_in(page, user.email, PASSWORD)
-    expect(page.locator(".portal-user")).to_contain_text(user.get_full_name())
-
-
-def submit_and_wait(page, selector: str) -> None:
-    with page.expect_navigation():
-        page.click(selector)
 
 
 def build_call():

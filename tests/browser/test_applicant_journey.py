@@ -22,34 +22,16 @@ from applications.validators import cvr_with_check_digit
 from tests.factories.applications import ApplicationFactory, open_call_with_parts
 from tests.factories.clusterfund import UserFactory
 
-from .conftest import check_page, log_in
+from .conftest import log_in
+from .journey import PASSWORD, path_of, switch_language, visit
 from .pdfs import write_pdf
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "Groen-Omstilling-2031"
 ORGANISATION_NAME = "Klynge for Grøn Omstilling"
 # The autosave status; "Gemt kl." once the Danish catalogue has the msgid "Saved at %(time)s".
 SAVED = re.compile(r"^(Gemt kl\.|Saved at) \d{2}:\d{2}$")
 SAVED_EN = re.compile(r"^Saved at \d{2}:\d{2}$")
-
-
-DUPLICATE_IDS = """() => {
-  const seen = new Map();
-  for (const element of document.querySelectorAll("[id]")) seen.set(element.id, (seen.get(element.id) || 0) + 1);
-  return [...seen].filter(([, count]) => count > 1).map(([id]) => id);
-}"""
-
-
-@pytest.fixture
-def roles(live_server):
-    """Create the roles' groups (a data migration makes them; a transactional test's flush removes them)."""
-    from django.contrib.auth.models import Group
-
-    from clusterfund.roles import Role
-
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
 
 
 def valid_cvr(start: int) -> str:
@@ -78,20 +60,8 @@ def autosaved(page, **fields: str):
     return page.expect_response(lambda response: is_autosave(response, **fields), timeout=15_000)
 
 
-def path_of(page) -> str:
-    """Return the path of the page's URL (a redirect keeps the fragment of the page that posted)."""
-    return urlparse(page.url).path
-
-
 def saved_status(page):
     return page.locator("#save-status .portal-saved")
-
-
-def switch_language(page, code: str) -> None:
-    """Press the header's language button for `code` and wait for the page to come back in it."""
-    page.locator(f".portal-language-switch button[lang='{code}']").click()
-    expect(page.locator("html")).to_have_attribute("lang", code)
-    page.wait_for_load_state("load")
 
 
 def upload(page, kind: str, path) -> None:
@@ -107,14 +77,7 @@ def upload(page, kind: str, path) -> None:
     expect(page.locator("main a", has_text=path.name)).to_be_visible()
 
 
-def visit(page, label: str) -> None:
-    """Check the page as every page is checked (axe, console, CSP), and that no id is used twice."""
-    check_page(page, label)
-    duplicates = page.evaluate(DUPLICATE_IDS)
-    assert not duplicates, f"ids used more than once on {label}: {duplicates}"
-
-
-def test_applicant_journey_register_fill_submit_receipt(page, live_server, roles, mailoutbox, tmp_path):
+def test_applicant_journey_register_fill_submit_receipt(page, live_server, mailoutbox, tmp_path):
     call = open_call_with_parts()
     requirements = {r.code: r for r in call.requirements.all()}
     criteria = list(call.criteria.order_by("order"))
