@@ -32,11 +32,6 @@ def organisation_data(**overrides) -> dict:
     }
 
 
-@pytest.fixture
-def member(make_user):
-    return make_user("applicant")
-
-
 def test_register_organisation_makes_the_user_its_first_member(client, member):
     client.force_login(member)
     response = client.post(CREATE_URL, organisation_data())

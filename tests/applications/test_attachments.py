@@ -14,25 +14,6 @@ from tests.factories.applications import (
 )
 
 
-@pytest.fixture
-def member(make_user):
-    return make_user("applicant")
-
-
-@pytest.fixture
-def draft(db, member):
-    application = ApplicationFactory(call=open_call_with_parts(), created_by=member)
-    application.organisation.members.add(member)
-    return application
-
-
-@pytest.fixture
-def browser(client, member):
-    client.force_login(member)
-    client.cookies["django_language"] = "en"
-    return client
-
-
 def upload_url(application) -> str:
     return reverse("applications:attachment_upload", args=[application.pk])
 

@@ -20,23 +20,10 @@ def call(db):
 
 
 @pytest.fixture
-def member(make_user):
-    return make_user("applicant")
-
-
-@pytest.fixture
 def application(call, member):
     organisation = OrganisationFactory()
     organisation.members.add(member)
     return application_create(call=call, organisation=organisation, by=member)
-
-
-@pytest.fixture
-def browser(client, member):
-    """The member's browser, in English (the Danish catalogue may not have the newest strings yet)."""
-    client.force_login(member)
-    client.cookies["django_language"] = "en"
-    return client
 
 
 def make_activity(application, *, title="Matchmaking", actors=((COMPANY, "Firma A/S"), (KNOWLEDGE, "DTU")), **fields):

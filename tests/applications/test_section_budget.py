@@ -21,22 +21,10 @@ def call(db):
 
 
 @pytest.fixture
-def member(make_user):
-    return make_user("applicant")
-
-
-@pytest.fixture
 def application(call, member):
     organisation = OrganisationFactory()
     organisation.members.add(member)
     return application_create(call=call, organisation=organisation, by=member)
-
-
-@pytest.fixture
-def browser(client, member):
-    client.force_login(member)
-    client.cookies["django_language"] = "en"
-    return client
 
 
 def url(application):

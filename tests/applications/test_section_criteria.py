@@ -2,34 +2,14 @@
 
 import re
 
-import pytest
 from django.urls import reverse
 
 from applications.models import CriterionAnswer, Location
 from applications.selectors import application_missing_items
 from applications.services import section_version
-from tests.factories.applications import ApplicationFactory, CriterionFactory, open_call_with_parts
+from tests.factories.applications import CriterionFactory
 
 SCRIPT = "<script>alert('x')</script>"
-
-
-@pytest.fixture
-def member(make_user):
-    return make_user("applicant")
-
-
-@pytest.fixture
-def draft(db, member):
-    application = ApplicationFactory(call=open_call_with_parts(), created_by=member)
-    application.organisation.members.add(member)
-    return application
-
-
-@pytest.fixture
-def browser(client, member):
-    client.force_login(member)
-    client.cookies["django_language"] = "en"
-    return client
 
 
 def url(application) -> str:

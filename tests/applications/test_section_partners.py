@@ -16,22 +16,10 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 @pytest.fixture
-def member(make_user):
-    return make_user("applicant")
-
-
-@pytest.fixture
 def application(db, member):
     organisation = OrganisationFactory()
     organisation.members.add(member)
     return application_create(call=CallFactory(), organisation=organisation, by=member)
-
-
-@pytest.fixture
-def browser(client, member):
-    client.force_login(member)
-    client.cookies["django_language"] = "en"
-    return client
 
 
 def section_url(application):

@@ -22,11 +22,6 @@ from tests.factories.applications import ApplicationFactory, complete_applicatio
 
 
 @pytest.fixture
-def member(make_user):
-    return make_user("applicant")
-
-
-@pytest.fixture
 def application(db, member):
     return complete_application(member=member)
 
