@@ -5,23 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from applications.models import Call
-
 from ..models import Proposal
-
-
-class CallPermissionMixin(LoginRequiredMixin):
-    """Load the call named by `slug`; 404 unless the user holds `permission` on it."""
-
-    permission: str
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.call = get_object_or_404(Call, slug=kwargs["slug"])
-        if not request.user.has_perm(self.permission, self.call):
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
 
 
 class ProposalPermissionMixin(LoginRequiredMixin):

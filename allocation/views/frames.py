@@ -6,10 +6,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from applications.views.base import CallPermissionMixin
+
 from ..forms import FrameFormSet, frame_initial
 from ..selectors import call_is_locked
 from ..services import frames_save
-from .base import CallPermissionMixin
 
 
 class FramesView(CallPermissionMixin, View):

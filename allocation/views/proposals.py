@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from applications.views.base import CallPermissionMixin
 from clusterfund.services import audit_record
 
 from ..exports import export_filename, proposal_csv, proposal_xlsx
@@ -32,7 +33,7 @@ from ..services import (
     proposal_review,
     proposal_submit,
 )
-from .base import CallPermissionMixin, ProposalPermissionMixin, add_service_errors
+from .base import ProposalPermissionMixin, add_service_errors
 
 
 def _organisations(call) -> list[tuple[int, str]]:

@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from applications.models import Application, Funder
+from applications.views.base import CallPermissionMixin
 
 from ..forms import SelectionForm
 from ..models import Selection
 from ..selectors import call_is_locked, frames_of, grant_totals, joint_result, selection_overview
 from ..services import IN_REVIEW, selection_record
-from .base import CallPermissionMixin, add_service_errors
+from .base import add_service_errors
 
 
 def _grant_years(call) -> list[int]:

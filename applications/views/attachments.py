@@ -18,21 +18,14 @@ from ..models import Attachment
 from ..rules import is_application_member
 from ..services import attachment_add, attachment_remove
 from ..uploads import sanitise_filename
-from .base import ApplicationMixin, SectionView
+from .base import ApplicationMixin, ListSectionView
 
 
-class AttachmentsSectionView(SectionView):
+class AttachmentsSectionView(ListSectionView):
     """A list page: every file, its details and links; it has no text of its own to save."""
 
     section = "attachments"
     template_name = "applications/sections/attachments.html"
-    http_method_names = ["get", "head", "options"]
-
-    def get_forms(self, data=None) -> dict:
-        return {}
-
-    def write(self, application, forms) -> list[str]:
-        return []
 
     def extra_context(self) -> dict:
         application = self.application

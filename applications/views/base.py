@@ -4,21 +4,48 @@ optimistic versioning, autosave answers for HTMX, and keeping what was typed whe
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from ..models import Application
+from ..models import Application, Call
 from ..sections import SECTIONS_BY_CODE
 from ..selectors import application_for_editing, section_status
 from ..services import VersionConflict, section_save, section_version
 
 STASH_KEY = "unsaved_drafts"
+
+
+class CallPermissionMixin(LoginRequiredMixin):
+    """Load the call named by `slug`; 404 unless the user holds `permission` on it (review and allocation)."""
+
+    permission: str
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.call = get_object_or_404(Call, slug=kwargs["slug"])
+        if not request.user.has_perm(self.permission, self.call):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+def posted_version(request, *, missing: int) -> int:
+    """Return the section version the form was loaded at (`missing` if none was posted, -1 if garbled).
+
+    The conflict alert's "Save my version over theirs" button sits above the form and submits the
+    colleague's newer version as `version`; it comes first in the POST, before the form's hidden input.
+    """
+    try:
+        return int((request.POST.getlist("version") or [missing])[0])
+    except ValueError:
+        return -1
 
 
 def stash_post(request) -> None:
@@ -118,12 +145,7 @@ class SectionView(ApplicationMixin, View):
             messages.error(request, message)
             return redirect(self.application.get_absolute_url())
         forms = self.get_forms(request.POST)
-        try:
-            # The conflict alert's "save mine over theirs" button sits before the form's hidden input,
-            # so its version (the colleague's) comes first in the POST.
-            expected = int((request.POST.getlist("version") or ["0"])[0])
-        except ValueError:
-            expected = -1
+        expected = posted_version(request, missing=0)
         if not all(form.is_valid() for form in forms.values()):
             if htmx:
                 return render(request, "applications/_save_status.html", {"invalid": True})
@@ -165,3 +187,15 @@ class SectionView(ApplicationMixin, View):
             **extra,
         }
         return render(self.request, self.template_name, context, status=status)
+
+
+class ListSectionView(SectionView):
+    """A section that is a list page (its items are edited elsewhere): it has no form of its own to save."""
+
+    http_method_names = ["get", "head", "options"]
+
+    def get_forms(self, data=None) -> dict:
+        return {}
+
+    def write(self, application, forms) -> list[str]:
+        return []

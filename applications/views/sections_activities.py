@@ -19,7 +19,7 @@ from ..sections import SECTIONS_BY_CODE
 from ..selectors import activity_actor_problems, section_status
 from ..services import VersionConflict, section_save, section_version
 from . import sections_partners
-from .base import ApplicationMixin, SectionView, pop_stash
+from .base import ApplicationMixin, ListSectionView, pop_stash, posted_version
 
 ACTOR_PREFIX = "actors"
 
@@ -40,30 +40,11 @@ def activities_for_list(application: Application) -> list[dict]:
     return rows
 
 
-def posted_version(request) -> int:
-    """Return the section version the form was loaded at.
-
-    The conflict alert's "Save my version over theirs" button sits above the form and submits the newer
-    version as `version`; it comes first in the posted data, before the form's own hidden input.
-    """
-    try:
-        return int(request.POST.getlist("version")[0])
-    except (IndexError, ValueError):
-        return -1
-
-
-class ActivitiesSectionView(SectionView):
+class ActivitiesSectionView(ListSectionView):
     """The list of activities; adding, changing and deleting happen on the activity's own page."""
 
     section = "activities"
     template_name = "applications/sections/activities.html"
-    http_method_names = ["get", "head", "options"]
-
-    def get_forms(self, data=None) -> dict:
-        return {}
-
-    def write(self, application, forms) -> list[str]:
-        return []
 
     def extra_context(self) -> dict:
         return {"activities": activities_for_list(self.application)}
@@ -143,7 +124,7 @@ class ActivityFormView(ActivityPageMixin, View):
         refused = self.refuse_unless_editable()
         if refused:
             return refused
-        expected = posted_version(request)
+        expected = posted_version(request, missing=-1)
         if "add_actor_row" in request.POST:
             # Without JavaScript: show one more blank actor row; nothing is saved yet.
             forms = self.get_forms(activity, with_added_row(request.POST, ACTOR_PREFIX))
@@ -214,7 +195,7 @@ class ActivityDeleteView(ActivityPageMixin, View):
         refused = self.refuse_unless_editable()
         if refused:
             return refused
-        expected = posted_version(request)
+        expected = posted_version(request, missing=-1)
 
         def write(application: Application) -> list[str]:
             application.activities.filter(pk=activity.pk).delete()

@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 
+from applications.views.base import CallPermissionMixin
+
 from ..forms import AssignForm, BulkAssignForm
 from ..models import Assignment
 from ..selectors import assignment_overview, review_queue
 from ..services import assignment_create, assignment_remove, assignments_create_for_area
-from .base import CallPermissionMixin
 
 
 class QueueView(LoginRequiredMixin, View):

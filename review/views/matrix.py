@@ -8,13 +8,14 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from applications.models import Criterion, CriterionAnswer
+from applications.views.base import CallPermissionMixin
 from clusterfund.services import audit_record
 
 from ..exports import export_filename, matrix_csv, matrix_xlsx
 from ..forms import MatrixFilterForm, ScoreForm
 from ..selectors import review_matrix
 from ..services import score_record
-from .base import ApplicationPermissionMixin, CallPermissionMixin
+from .base import ApplicationPermissionMixin
 from .matrix_html import MatrixHtml
 
 
