@@ -13,24 +13,9 @@
   var english = (table.getAttribute("data-allocation-language") || "da").indexOf("en") === 0;
   var status = document.getElementById("allocation-live-status");
 
-  /* Return whole kroner for a Danish-format amount, 0 for an empty field, or null when unreadable. */
-  function parseKroner(text) {
-    text = (text || "").replace(/\s+/g, "").replace(/(kr\.?|DKK)$/i, "").replace(/^DKK/i, "");
-    if (text === "") {
-      return 0;
-    }
-    var match = /^(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?$/.exec(text);
-    if (!match || (match[2] && parseInt(match[2], 10) !== 0)) {
-      return null;
-    }
-    return parseInt(match[1].replace(/\./g, ""), 10);
-  }
-
-  /* Return an amount as the page shows it: 1.250.000 kr. (Danish) or DKK 1,250,000 (English). */
+  var parseKroner = window.Kroner.parse;
   function formatKroner(amount) {
-    var sign = amount < 0 ? "-" : "";
-    var digits = String(Math.abs(amount)).replace(/\B(?=(\d{3})+(?!\d))/g, english ? "," : ".");
-    return english ? "DKK " + sign + digits : sign + digits + " kr.";
+    return window.Kroner.format(amount, english);
   }
 
   function amountOf(element) {

@@ -9,23 +9,9 @@
   }
   var english = (table.getAttribute("data-budget-language") || "da").indexOf("en") === 0;
 
-  /* Return whole kroner for a Danish-format amount, 0 for an empty field, or null when unreadable. */
-  function parseKroner(text) {
-    text = (text || "").replace(/\s+/g, "").replace(/(kr\.?|DKK)$/i, "").replace(/^DKK/i, "");
-    if (text === "") {
-      return 0;
-    }
-    var match = /^(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?$/.exec(text);
-    if (!match || (match[2] && parseInt(match[2], 10) !== 0)) {
-      return null;
-    }
-    return parseInt(match[1].replace(/\./g, ""), 10);
-  }
-
-  /* Return an amount as the page shows it: 1.250.000 kr. (Danish) or DKK 1,250,000 (English). */
+  var parseKroner = window.Kroner.parse;
   function formatKroner(amount) {
-    var digits = String(amount).replace(/\B(?=(\d{3})+(?!\d))/g, english ? "," : ".");
-    return english ? "DKK " + digits : digits + " kr.";
+    return window.Kroner.format(amount, english);
   }
 
   function show(cell, amount) {
