@@ -142,6 +142,19 @@ class BaseActorFormSet(forms.BaseInlineFormSet):
                 types.append(form.cleaned_data["actor_type"])
         return types
 
+    def rows(self) -> list[dict]:
+        """Return the rows to save (after is_valid): deleted actors by id, changed and new ones with their fields."""
+        rows = []
+        for form in self.forms:
+            if form in self.deleted_forms:
+                if form.instance.pk is not None:
+                    rows.append({"id": form.instance.pk, "delete": True})
+            elif form.has_changed():
+                rows.append(
+                    {"id": form.instance.pk, **{name: form.cleaned_data[name] for name in self.form._meta.fields}}
+                )
+        return rows
+
     def clean(self):
         super().clean()
         if any(self.errors):
