@@ -256,7 +256,7 @@ class BudgetForm(forms.Form):
                     required=False,
                     initial=getattr(line, self.model_field(column)) if line else None,
                 )
-                self.fields[name].widget.attrs.update({"data-budget-year": year, "data-budget-column": column})
+                self.fields[name].widget.attrs |= {"data-budget-year": year, "data-budget-column": column}
 
     @staticmethod
     def model_field(column: str) -> str:

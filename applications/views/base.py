@@ -104,8 +104,8 @@ class SectionView(ApplicationMixin, View):
     """One section of the application: GET shows it, POST saves it (whole page or HTMX autosave).
 
     Subclasses set `section` and `template_name` and implement `get_forms(data)` (a dict of bound or
-    unbound forms/formsets) and `save(forms, expected_version=...)`, which passes the valid forms' data to
-    the section's one service (applications/services_sections.py) and returns the section's new state.
+    unbound forms/formsets) and `save_section(forms, expected_version=...)`, which passes the valid forms'
+    data to the section's one service (applications/services_sections.py) and returns the section's new state.
     """
 
     section: str
@@ -114,7 +114,7 @@ class SectionView(ApplicationMixin, View):
     def get_forms(self, data=None) -> dict:
         raise NotImplementedError
 
-    def save(self, forms: dict, *, expected_version: int) -> SectionState:
+    def save_section(self, forms: dict, *, expected_version: int) -> SectionState:
         raise NotImplementedError
 
     def extra_context(self) -> dict:
@@ -152,7 +152,7 @@ class SectionView(ApplicationMixin, View):
                 return render(request, "applications/_save_status.html", {"invalid": True})
             return self.render_page(forms, version=expected, status=422)
         try:
-            state = self.save(forms, expected_version=expected)
+            state = self.save_section(forms, expected_version=expected)
         except VersionConflict as conflict:
             context = {"conflict": conflict.state}
             if htmx:

@@ -30,7 +30,7 @@ class AreaSectionView(SectionView):
     def get_forms(self, data=None) -> dict:
         return {"form": AreaForm(data, instance=self.application, call=self.application.call)}
 
-    def save(self, forms, *, expected_version):
+    def save_section(self, forms, *, expected_version):
         return area_save(
             application=self.application,
             by=self.request.user,

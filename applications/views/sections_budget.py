@@ -14,7 +14,7 @@ class BudgetSectionView(SectionView):
         lines = {line.year: line for line in self.application.budget_lines.all()}
         return {"form": BudgetForm(data, call=self.application.call, lines=lines)}
 
-    def save(self, forms, *, expected_version):
+    def save_section(self, forms, *, expected_version):
         form = forms["form"]
         return budget_save(
             application=self.application,

@@ -26,7 +26,7 @@ class CriteriaSectionView(SectionView):
             )
         return forms
 
-    def save(self, forms, *, expected_version):
+    def save_section(self, forms, *, expected_version):
         return criteria_save(
             application=self.application,
             by=self.request.user,

@@ -82,7 +82,7 @@ class PartnersSectionView(SectionView):
             ).encode()
         return response
 
-    def save(self, forms, *, expected_version):
+    def save_section(self, forms, *, expected_version):
         """Pass the filled-in rows to `partners_save`; keep the ids of the partners it created, by row prefix."""
         formset = forms["formset"]
         filled = [form for form in formset.forms if form.cleaned_data]  # not the blank extra rows

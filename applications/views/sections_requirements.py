@@ -74,7 +74,7 @@ class RequirementsSectionView(SectionView):
             forms["board"] = BoardFormSet(data, prefix="board", initial=None if data is not None else initial)
         return forms
 
-    def save(self, forms, *, expected_version):
+    def save_section(self, forms, *, expected_version):
         return requirements_save(
             application=self.application,
             by=self.request.user,
