@@ -138,6 +138,14 @@ def _activities(application, by, version, word):
     )
 
 
+def _new_activity(application, by) -> Activity:
+    """Save the draft's first activity (the section at version 0) and return it."""
+    fields = activity_fields(application)
+    return activity_save(
+        application=application, by=by, expected_version=0, activity=None, fields=fields, actors=TWO_ACTORS
+    )
+
+
 def _activities_read(application):
     return " ".join(application.activities.values_list("title", flat=True))
 
@@ -396,28 +404,14 @@ def test_partners_save_never_touches_another_applications_partner(draft, member)
 
 
 def test_activity_save_creates_an_activity_with_its_actors(draft, member):
-    activity = activity_save(
-        application=draft,
-        by=member,
-        expected_version=0,
-        activity=None,
-        fields=activity_fields(draft),
-        actors=TWO_ACTORS,
-    )
+    activity = _new_activity(draft, member)
     assert activity.pk and activity.application == draft and activity.title == "Matchmaking"
     assert list(activity.actors.values_list("name", "actor_type")) == [("Firma A/S", COMPANY), ("DTU", KNOWLEDGE)]
     assert saves(draft)[0].after["changed"] == sorted([*activity_fields(draft), "actors"])
 
 
 def test_activity_save_changes_fields_and_actors_of_an_existing_activity(draft, member):
-    activity = activity_save(
-        application=draft,
-        by=member,
-        expected_version=0,
-        activity=None,
-        fields=activity_fields(draft),
-        actors=TWO_ACTORS,
-    )
+    activity = _new_activity(draft, member)
     _firm, dtu = activity.actors.order_by("pk")
     activity.title = "Changed in memory by the form"  # the service compares with the saved row, not this
     actors = [{"id": dtu.pk, "delete": True}, {"id": None, "name": "AU", "actor_type": KNOWLEDGE}]
@@ -444,14 +438,7 @@ def test_activity_save_refuses_another_calls_activity_type(draft, member):
 
 
 def test_activity_delete_deletes_the_activity_and_its_actors(draft, member):
-    activity = activity_save(
-        application=draft,
-        by=member,
-        expected_version=0,
-        activity=None,
-        fields=activity_fields(draft),
-        actors=TWO_ACTORS,
-    )
+    activity = _new_activity(draft, member)
     state = activity_delete(application=draft, by=member, expected_version=1, activity=activity)
     assert state.version == 2
     assert not Activity.objects.filter(pk=activity.pk).exists()
