@@ -144,15 +144,14 @@ class BaseActorFormSet(forms.BaseInlineFormSet):
 
     def rows(self) -> list[dict]:
         """Return the rows to save (after is_valid): deleted actors by id, changed and new ones with their fields."""
+        fields = [name for name in self.form._meta.fields if name != self.fk.name]  # the activity is implied
         rows = []
         for form in self.forms:
             if form in self.deleted_forms:
                 if form.instance.pk is not None:
                     rows.append({"id": form.instance.pk, "delete": True})
             elif form.has_changed():
-                rows.append(
-                    {"id": form.instance.pk, **{name: form.cleaned_data[name] for name in self.form._meta.fields}}
-                )
+                rows.append({"id": form.instance.pk, **{name: form.cleaned_data[name] for name in fields}})
         return rows
 
     def clean(self):
