@@ -37,8 +37,12 @@ class CallForm(forms.ModelForm):
         input_formats=[LOCAL_DATETIME, "%Y-%m-%d %H:%M"],
         help_text=_("Danish time. Applications can be submitted until this moment."),
     )
-    activity_min_actors = forms.IntegerField(label=_("Minimum actors per activity"), min_value=1, max_value=100)
-    max_attachments = forms.IntegerField(label=_("Maximum number of attachments"), min_value=0, max_value=100)
+    activity_min_actors = forms.IntegerField(
+        label=_("Minimum actors per activity"), initial=2, min_value=1, max_value=100
+    )
+    max_attachments = forms.IntegerField(
+        label=_("Maximum number of attachments"), initial=10, min_value=0, max_value=100
+    )
 
     class Meta:
         model = Call
@@ -122,15 +126,16 @@ class RequirementForm(PartForm):
 class CriterionForm(PartForm):
     weight = forms.IntegerField(
         label=_("Weight"),
+        initial=25,
         min_value=1,
         max_value=1000,
         help_text=_("A whole number above 0; the weighted total divides by the sum of the weights."),
         error_messages={"min_value": _("The weight must be above 0.")},
     )
-    scale_min = forms.IntegerField(label=_("Lowest score"), min_value=0, max_value=100)
-    scale_max = forms.IntegerField(label=_("Highest score"), min_value=1, max_value=100)
+    scale_min = forms.IntegerField(label=_("Lowest score"), initial=1, min_value=0, max_value=100)
+    scale_max = forms.IntegerField(label=_("Highest score"), initial=5, min_value=1, max_value=100)
     max_chars = forms.IntegerField(
-        label=_("Maximum characters in the applicant's text"), min_value=1, max_value=100_000
+        label=_("Maximum characters in the applicant's text"), initial=8000, min_value=1, max_value=100_000
     )
 
     class Meta:
