@@ -382,3 +382,11 @@ def test_frames_link_is_on_the_call_pages(staff, call):
     # the frames have their page in allocation; the call pages link to it
     page = staff.get(reverse("applications:call_admin_edit", args=[call.slug])).content.decode()
     assert reverse("allocation:frames", args=[call.slug]) in page
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_start_page_and_menu_link_the_administration(client, make_user, call, role):
+    client.force_login(make_user(role))
+    page = client.get(reverse("start")).content.decode()
+    assert (f'href="{reverse("applications:call_admin_list")}"' in page) == (role in CONFIGURES)
+    assert (f'href="{reverse("staff_index")}"' in page) == (role in CONFIGURES)
