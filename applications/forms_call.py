@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import ActivityType, BusinessArea, Call, Criterion, Milestone, Requirement
+from .services_call import CALL_FIELDS, PART_KINDS
 
 LOCAL_DATETIME = "%Y-%m-%dT%H:%M"
 
@@ -46,22 +47,7 @@ class CallForm(forms.ModelForm):
 
     class Meta:
         model = Call
-        fields = [
-            "title",
-            "title_en",
-            "slug",
-            "summary",
-            "summary_en",
-            "period_start",
-            "period_end",
-            "opens_at",
-            "deadline",
-            "is_published",
-            "activity_min_actors",
-            "activity_requires_company",
-            "max_attachments",
-            "hide_scores_until_submitted",
-        ]
+        fields = list(CALL_FIELDS)
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 4}),
             "summary_en": forms.Textarea(attrs={"rows": 4}),
@@ -100,26 +86,26 @@ class PartForm(forms.ModelForm):
 class AreaForm(PartForm):
     class Meta:
         model = BusinessArea
-        fields = ["name", "name_en", "is_emerging", "order"]
+        fields = list(PART_KINDS["areas"].fields)
 
 
 class ActivityTypeForm(PartForm):
     class Meta:
         model = ActivityType
-        fields = ["code", "name", "name_en", "order"]
+        fields = list(PART_KINDS["activity_types"].fields)
 
 
 class MilestoneForm(PartForm):
     class Meta:
         model = Milestone
-        fields = ["title", "title_en", "date", "precision", "order"]
+        fields = list(PART_KINDS["milestones"].fields)
         widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 class RequirementForm(PartForm):
     class Meta:
         model = Requirement
-        fields = ["code", "text", "text_en", "note", "note_en", "order"]
+        fields = list(PART_KINDS["requirements"].fields)
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in ("text", "text_en", "note", "note_en")}
 
 
@@ -140,21 +126,7 @@ class CriterionForm(PartForm):
 
     class Meta:
         model = Criterion
-        fields = [
-            "code",
-            "name",
-            "name_en",
-            "short_name",
-            "short_name_en",
-            "description",
-            "description_en",
-            "weight",
-            "scale_min",
-            "scale_max",
-            "max_chars",
-            "asks_for_locations",
-            "order",
-        ]
+        fields = list(PART_KINDS["criteria"].fields)
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in ("description", "description_en")}
 
     def clean(self):

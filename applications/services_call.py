@@ -15,9 +15,9 @@ from clusterfund.services import audit_record
 from .models import ActivityType, BudgetFrame, BusinessArea, Call, Criterion, Milestone, Requirement
 
 CALL_FIELDS = (
-    "slug",
     "title",
     "title_en",
+    "slug",
     "summary",
     "summary_en",
     "period_start",

@@ -6,6 +6,7 @@ import zoneinfo
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from applications.models import ActivityType, Application, BusinessArea, Call, Criterion, Milestone, Requirement
 from applications.services_call import call_create, call_parts_save, call_update
@@ -15,6 +16,13 @@ from tests.factories.applications import ApplicationFactory, open_call_with_part
 CPH = zoneinfo.ZoneInfo("Europe/Copenhagen")
 ROLES = ["applicant", "secretariat", "ufm", "subcommittee_member", "subcommittee_chair", "administrator"]
 CONFIGURES = {"secretariat", "administrator"}
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Assert on the English msgids (the services' messages follow the active language)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import zoneinfo
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from clusterfund.models import AuditEvent
 from clusterfund.roles import Role, roles_of
@@ -19,6 +20,13 @@ EXPECTED = {
     "staff_users": {"administrator"},
     "staff_audit_log": {"administrator", "secretariat"},
 }
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Assert on the English msgids (the services' messages follow the active language)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
