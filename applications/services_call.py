@@ -121,9 +121,25 @@ def _save_checked(obj: models.Model, *, exclude=None) -> None:
         raise ValidationError(_("Someone saved a conflicting change at the same time. Try again.")) from error
 
 
-def _check_part(obj: models.Model) -> None:
-    """Say in words what the database's CHECK constraints would refuse (full_clean names only the constraint)."""
+def _in_use(obj: models.Model) -> bool:
+    """Return True if any row of any app points at `obj` (found through the model's reverse relations, hidden
+    ones included, so applications need not import the apps that build on it)."""
+    relations = [
+        relation
+        for relation in obj._meta.get_fields(include_hidden=True)
+        if relation.auto_created and not relation.concrete and (relation.one_to_many or relation.one_to_one)
+    ]
+    return any(r.related_model._base_manager.filter(**{r.field.name: obj.pk}).exists() for r in relations)
+
+
+def _check_part(obj: models.Model, changed: Sequence[str] = ()) -> None:
+    """Say in words what the database's CHECK constraints would refuse (full_clean names only the constraint),
+    and refuse to change the scale of a criterion that reviewers may already have scored on."""
     if isinstance(obj, Criterion):
+        if obj.pk and {"scale_min", "scale_max"} & set(changed) and _in_use(obj):
+            raise ValidationError(
+                _("The scale of “%(item)s” cannot change: it is already in use.") % {"item": obj.name[:80]}
+            )
         if obj.weight is None or obj.weight <= 0:
             raise ValidationError(_("The weight must be above 0."))
         if obj.scale_min is not None and obj.scale_max is not None and obj.scale_max <= obj.scale_min:
@@ -194,7 +210,8 @@ def call_parts_save(*, call: Call, kind: str, rows: Sequence[Mapping[str, Any]],
             except ProtectedError:
                 errors.append(
                     ValidationError(
-                        _("“%(item)s” is used by applications and cannot be deleted.") % {"item": label[:80]}
+                        _("“%(item)s” is already in use (by applications or reviews) and cannot be deleted.")
+                        % {"item": label[:80]}
                     )
                 )
                 continue
@@ -212,7 +229,7 @@ def call_parts_save(*, call: Call, kind: str, rows: Sequence[Mapping[str, Any]],
         if not changed_after:
             continue
         try:
-            _check_part(obj)
+            _check_part(obj, changed_after)
             _save_checked(obj)
         except ValidationError as error:
             errors.extend(

@@ -198,7 +198,7 @@ def test_a_duplicate_code_is_refused(call, admin_user):
 def test_an_area_in_use_cannot_be_deleted(call, admin_user):
     area = call.areas.first()
     ApplicationFactory(call=call, business_area=area)
-    with pytest.raises(ValidationError, match="used by applications"):
+    with pytest.raises(ValidationError, match="already in use"):
         call_parts_save(call=call, kind="areas", rows=[{"pk": area.pk, "delete": True}], by=admin_user)
     assert BusinessArea.objects.filter(pk=area.pk).exists()
 
@@ -366,7 +366,7 @@ def test_delete_through_the_page_and_in_use_refused(staff, call):
     rows = [{"id": str(a.pk), "name": a.name, "DELETE": "on"} for a in call.areas.all()]
     response = staff.post(url, formset_post("areas", rows, initial=2))
     assert response.status_code == 422
-    assert "is used by applications" in response.content.decode()
+    assert "is already in use" in response.content.decode()
     assert call.areas.count() == 2
 
 
@@ -398,3 +398,25 @@ def test_start_page_and_menu_link_the_administration(client, make_user, call, ro
     page = client.get(reverse("start")).content.decode()
     assert (f'href="{reverse("applications:call_admin_list")}"' in page) == (role in CONFIGURES)
     assert (f'href="{reverse("staff_index")}"' in page) == (role in CONFIGURES)
+
+
+def test_a_scored_criterion_keeps_its_scale_and_cannot_be_deleted(call, admin_user):
+    from tests.factories.review import AssignmentFactory, ScoreFactory
+
+    criterion = call.criteria.first()
+    ScoreFactory(assignment=AssignmentFactory(application__call=call), criterion=criterion, value=3)
+    with pytest.raises(ValidationError, match="scale of"):
+        call_parts_save(call=call, kind="criteria", rows=[{"pk": criterion.pk, "scale_max": 10}], by=admin_user)
+    with pytest.raises(ValidationError, match="already in use"):
+        call_parts_save(call=call, kind="criteria", rows=[{"pk": criterion.pk, "delete": True}], by=admin_user)
+    # the weight may still change (the weighted totals follow it)
+    assert call_parts_save(call=call, kind="criteria", rows=[{"pk": criterion.pk, "weight": 35}], by=admin_user) == 1
+    criterion.refresh_from_db()
+    assert (criterion.scale_max, criterion.weight) == (5, 35)
+
+
+def test_an_unscored_criterion_may_change_its_scale(call, admin_user):
+    criterion = call.criteria.first()
+    call_parts_save(call=call, kind="criteria", rows=[{"pk": criterion.pk, "scale_max": 10}], by=admin_user)
+    criterion.refresh_from_db()
+    assert criterion.scale_max == 10
