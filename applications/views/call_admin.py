@@ -5,14 +5,15 @@ allocation (linked from these pages). Writes go through `applications.services_c
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
+
+from clusterfund.views_staff import StaffPermissionMixin
 
 from ..forms_call import (
     ActivityTypeForm,
@@ -36,13 +37,10 @@ def error_list(error: ValidationError) -> list[dict]:
     return [{"message": message} for message in error.messages]
 
 
-class ConfigureCallsMixin(LoginRequiredMixin):
+class ConfigureCallsMixin(StaffPermissionMixin):
     """Pages about calls in general: 403 for a logged-in user who does not configure calls."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.has_perm(PERMISSION):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    permission = PERMISSION
 
 
 class CallAdminListView(ConfigureCallsMixin, View):
