@@ -69,3 +69,8 @@ rules.add_perm(
     "applications.view_receipt", is_application_member | (is_portal_staff & is_past_draft & ~has_declared_conflict)
 )
 rules.add_perm("applications.send_message", is_secretariat)
+
+# configuring calls (the call, its requirements, criteria, activity types, areas and timeline): the
+# administrator configures calls, the secretariat manages them (DESIGN.md's roles)
+can_configure_call = rules.predicate(is_administrator | is_secretariat, name="can_configure_call")
+rules.add_perm("applications.configure_call", can_configure_call)

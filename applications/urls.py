@@ -3,6 +3,7 @@ from django.urls import path
 from .views import (
     account,
     attachments,
+    call_admin,
     public,
     sections,
     sections_activities,
@@ -43,4 +44,5 @@ urlpatterns = [
     *attachments.urlpatterns,
     *sections_activities.urlpatterns,
     *account.urlpatterns,
+    *call_admin.urlpatterns,
 ]

@@ -30,3 +30,12 @@ def is_portal_staff(user) -> bool:
 
 rules.add_perm("clusterfund.view_audit_log", is_portal_staff)
 rules.add_perm("clusterfund.view_admin_site", is_administrator | is_secretariat)
+
+# the portal's own staff pages: the administration area (administrator and secretariat), users and roles
+# (administrator only) and the audit log (read-only, for those who configure and manage the calls)
+can_use_administration = rules.predicate(is_administrator | is_secretariat, name="can_use_administration")
+can_manage_users = rules.predicate(is_administrator, name="can_manage_users")
+can_browse_audit_log = rules.predicate(is_administrator | is_secretariat, name="can_browse_audit_log")
+rules.add_perm("clusterfund.use_administration", can_use_administration)
+rules.add_perm("clusterfund.manage_users", can_manage_users)
+rules.add_perm("clusterfund.browse_audit_log", can_browse_audit_log)

@@ -5,7 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from applications.views.public import HomeView
 
-from . import views, views_documents
+from . import views, views_documents, views_staff
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
@@ -32,6 +32,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
+    *views_staff.urlpatterns,
     path("dokumenter/", include((views_documents.urlpatterns, views_documents.app_name))),
     path("", include("review.urls")),
     path("", include("allocation.urls")),

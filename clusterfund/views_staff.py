@@ -1,0 +1,123 @@
+"""The portal's own staff pages for the project as a whole: the administration's start, users and roles,
+and the read-only audit log. Calls are configured on applications' pages, the frames on allocation's."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views import View
+
+from .forms_staff import AuditFilterForm, UserAccessForm, UserFilterForm
+from .models import AuditEvent, User
+from .roles import roles_of
+from .selectors import audit_actions, audit_changes, audit_events, users_for_administration
+from .services_users import user_access_set
+
+PAGE_SIZE = 50
+
+
+class StaffPermissionMixin(LoginRequiredMixin):
+    """Log in first; then 403 unless the user holds `permission`."""
+
+    permission: str
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_perm(self.permission):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def page_of(request, items):
+    """Return the requested page of `items` (the last one for a page number past the end, the first for garbage)."""
+    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("side"))
+
+
+def query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("side", None)
+    return query.urlencode()
+
+
+class AdministrationView(StaffPermissionMixin, View):
+    permission = "clusterfund.use_administration"
+
+    def get(self, request):
+        return render(request, "clusterfund/staff/index.html")
+
+
+class UserListView(StaffPermissionMixin, View):
+    permission = "clusterfund.manage_users"
+
+    def get(self, request):
+        form = UserFilterForm(request.GET)
+        filters = form.cleaned_data if form.is_valid() else {}
+        users = users_for_administration(
+            search=filters.get("q", ""), role=filters.get("role", ""), active=filters.get("active", "")
+        )
+        page = page_of(request, users)
+        rows = [(user, sorted(group.name for group in user.groups.all())) for user in page]
+        context = {"form": form, "page": page, "rows": rows, "query": query_without_page(request)}
+        return render(request, "clusterfund/staff/users.html", context)
+
+
+class UserAccessView(StaffPermissionMixin, View):
+    permission = "clusterfund.manage_users"
+
+    def render_page(self, user, form, *, status=200, errors=()):
+        events = AuditEvent.objects.for_object(user)[:20]
+        context = {"person": user, "form": form, "errors": errors, "events": events}
+        return render(self.request, "clusterfund/staff/user.html", context, status=status)
+
+    def get(self, request, pk):
+        user = get_object_or_404(User, pk=pk)
+        initial = {"roles": sorted(roles_of(user)), "is_active": user.is_active}
+        return self.render_page(user, UserAccessForm(initial=initial))
+
+    def post(self, request, pk):
+        user = get_object_or_404(User, pk=pk)
+        form = UserAccessForm(request.POST)
+        if not form.is_valid():
+            return self.render_page(user, form, status=422)
+        try:
+            changes = user_access_set(
+                user=user, roles=form.cleaned_data["roles"], is_active=form.cleaned_data["is_active"], by=request.user
+            )
+        except ValidationError as error:
+            return self.render_page(user, form, status=422, errors=[{"message": m} for m in error.messages])
+        if any(changes.values()):
+            messages.success(request, _("The access of %(user)s is saved.") % {"user": user.email})
+        else:
+            messages.info(request, _("Nothing was changed."))
+        return redirect("staff_user", pk=user.pk)
+
+
+class AuditLogView(StaffPermissionMixin, View):
+    """The audit log, newest first, filtered and paginated; read-only (it is append-only anyway)."""
+
+    permission = "clusterfund.browse_audit_log"
+
+    def get(self, request):
+        form = AuditFilterForm(request.GET, actions=audit_actions())
+        filters = form.cleaned_data if form.is_valid() else {}
+        events = audit_events(
+            action=filters.get("action", ""),
+            actor=filters.get("actor", ""),
+            obj=filters.get("obj", ""),
+            date_from=filters.get("date_from"),
+            date_to=filters.get("date_to"),
+        )
+        page = page_of(request, events)
+        rows = [(event, audit_changes(event)) for event in page]
+        context = {"form": form, "page": page, "rows": rows, "query": query_without_page(request)}
+        return render(request, "clusterfund/staff/audit_log.html", context)
+
+
+urlpatterns = [
+    path("administration/", AdministrationView.as_view(), name="staff_index"),
+    path("administration/brugere/", UserListView.as_view(), name="staff_users"),
+    path("administration/brugere/<int:pk>/", UserAccessView.as_view(), name="staff_user"),
+    path("administration/log/", AuditLogView.as_view(), name="staff_audit_log"),
+]
