@@ -142,6 +142,18 @@ class BaseActorFormSet(forms.BaseInlineFormSet):
                 types.append(form.cleaned_data["actor_type"])
         return types
 
+    def rows(self) -> list[dict]:
+        """Return the rows to save (after is_valid): deleted actors by id, changed and new ones with their fields."""
+        fields = [name for name in self.form._meta.fields if name != self.fk.name]  # the activity is implied
+        rows = []
+        for form in self.forms:
+            if form in self.deleted_forms:
+                if form.instance.pk is not None:
+                    rows.append({"id": form.instance.pk, "delete": True})
+            elif form.has_changed():
+                rows.append({"id": form.instance.pk, **{name: form.cleaned_data[name] for name in fields}})
+        return rows
+
     def clean(self):
         super().clean()
         if any(self.errors):
@@ -243,7 +255,7 @@ class BudgetForm(forms.Form):
                     required=False,
                     initial=getattr(line, self.model_field(column)) if line else None,
                 )
-                self.fields[name].widget.attrs.update({"data-budget-year": year, "data-budget-column": column})
+                self.fields[name].widget.attrs |= {"data-budget-year": year, "data-budget-column": column}
 
     @staticmethod
     def model_field(column: str) -> str:

@@ -123,8 +123,8 @@ def budget_years(call: Call) -> dict[int, dict[str, bool]]:
 
 
 def _requirement_missing(application: Application, kinds: set[str]) -> list[MissingItem]:
+    """Return what the requirements section lacks: an answer per requirement, then the evidence it asks for."""
     items = []
-    organisation = application.organisation
     answers = {a.requirement_id: a.text.strip() for a in application.requirement_answers.all()}
     for requirement in application.call.requirements.all():
         if not answers.get(requirement.pk):
@@ -135,83 +135,102 @@ def _requirement_missing(application: Application, kinds: set[str]) -> list[Miss
                     f"requirement-{requirement.code}",
                 )
             )
-        code = requirement.code
-        if code == "legal_entity":
-            if Attachment.Kind.STATUTES not in kinds:
-                items.append(
-                    MissingItem("requirements", _("Upload the organisation's statutes (PDF)."), "evidence-statutes")
-                )
-            if not organisation.is_non_profit:
-                items.append(
-                    MissingItem(
-                        "requirements",
-                        _("The organisation has not declared that it works on a non-profit basis."),
-                        "requirement-legal_entity",
-                    )
-                )
-        elif code == "robust_foundation":
-            if Attachment.Kind.ANNUAL_ACCOUNTS not in kinds:
-                items.append(
-                    MissingItem(
-                        "requirements", _("Upload the latest annual accounts (PDF)."), "evidence-annual_accounts"
-                    )
-                )
-            for field, label in (("equity", _("equity")), ("turnover", _("turnover")), ("staff_count", _("staff"))):
-                if getattr(application, field) is None:
-                    items.append(
-                        MissingItem(
-                            "requirements", _("State the organisation's %(what)s.") % {"what": label}, f"id_{field}"
-                        )
-                    )
-        elif code == "board_composition":
-            if application.board_members.count() < 2:
-                items.append(MissingItem("requirements", _("List the members of the board (at least two)."), "board"))
-        elif code == "gold_label":
-            if application.gold_status == Application.GoldStatus.GOLD:
-                if not (application.gold_awarded_on and application.gold_expires_on):
-                    items.append(
-                        MissingItem(
-                            "requirements",
-                            _("State when the gold label was awarded and when it expires."),
-                            "id_gold_awarded_on",
-                        )
-                    )
-                if Attachment.Kind.GOLD_CERTIFICATE not in kinds:
-                    items.append(
-                        MissingItem(
-                            "requirements", _("Upload the gold label certificate (PDF)."), "evidence-gold_certificate"
-                        )
-                    )
-            elif application.gold_status == Application.GoldStatus.PLAN:
-                if not application.gold_target_date:
-                    items.append(
-                        MissingItem(
-                            "requirements", _("State when you expect to reach the gold label."), "id_gold_target_date"
-                        )
-                    )
-                if Attachment.Kind.GOLD_PLAN not in kinds:
-                    items.append(
-                        MissingItem(
-                            "requirements", _("Upload the plan to reach the gold label (PDF)."), "evidence-gold_plan"
-                        )
-                    )
-            else:
-                items.append(
-                    MissingItem(
-                        "requirements",
-                        _("State whether you hold the gold label or have a plan to reach it."),
-                        "id_gold_status",
-                    )
-                )
-        elif code == "virksomhedsguiden" and not (application.vg_listing_url or application.vg_commitment):
+        evidence_missing = _EVIDENCE_MISSING.get(requirement.code)
+        if evidence_missing is not None:
+            items += evidence_missing(application, kinds)
+    return items
+
+
+def _legal_entity_missing(application: Application, kinds: set[str]) -> list[MissingItem]:
+    items = []
+    if Attachment.Kind.STATUTES not in kinds:
+        items.append(MissingItem("requirements", _("Upload the organisation's statutes (PDF)."), "evidence-statutes"))
+    if not application.organisation.is_non_profit:
+        items.append(
+            MissingItem(
+                "requirements",
+                _("The organisation has not declared that it works on a non-profit basis."),
+                "requirement-legal_entity",
+            )
+        )
+    return items
+
+
+def _robust_foundation_missing(application: Application, kinds: set[str]) -> list[MissingItem]:
+    items = []
+    if Attachment.Kind.ANNUAL_ACCOUNTS not in kinds:
+        items.append(
+            MissingItem("requirements", _("Upload the latest annual accounts (PDF)."), "evidence-annual_accounts")
+        )
+    for field, label in (("equity", _("equity")), ("turnover", _("turnover")), ("staff_count", _("staff"))):
+        if getattr(application, field) is None:
+            items.append(
+                MissingItem("requirements", _("State the organisation's %(what)s.") % {"what": label}, f"id_{field}")
+            )
+    return items
+
+
+def _board_composition_missing(application: Application, kinds: set[str]) -> list[MissingItem]:
+    if application.board_members.count() < 2:
+        return [MissingItem("requirements", _("List the members of the board (at least two)."), "board")]
+    return []
+
+
+def _gold_label_missing(application: Application, kinds: set[str]) -> list[MissingItem]:
+    items = []
+    if application.gold_status == Application.GoldStatus.GOLD:
+        if not (application.gold_awarded_on and application.gold_expires_on):
             items.append(
                 MissingItem(
                     "requirements",
-                    _("Link to your services on Virksomhedsguiden or commit to putting them there."),
-                    "id_vg_listing_url",
+                    _("State when the gold label was awarded and when it expires."),
+                    "id_gold_awarded_on",
                 )
             )
+        if Attachment.Kind.GOLD_CERTIFICATE not in kinds:
+            items.append(
+                MissingItem("requirements", _("Upload the gold label certificate (PDF)."), "evidence-gold_certificate")
+            )
+    elif application.gold_status == Application.GoldStatus.PLAN:
+        if not application.gold_target_date:
+            items.append(
+                MissingItem("requirements", _("State when you expect to reach the gold label."), "id_gold_target_date")
+            )
+        if Attachment.Kind.GOLD_PLAN not in kinds:
+            items.append(
+                MissingItem("requirements", _("Upload the plan to reach the gold label (PDF)."), "evidence-gold_plan")
+            )
+    else:
+        items.append(
+            MissingItem(
+                "requirements",
+                _("State whether you hold the gold label or have a plan to reach it."),
+                "id_gold_status",
+            )
+        )
     return items
+
+
+def _virksomhedsguiden_missing(application: Application, kinds: set[str]) -> list[MissingItem]:
+    if application.vg_listing_url or application.vg_commitment:
+        return []
+    return [
+        MissingItem(
+            "requirements",
+            _("Link to your services on Virksomhedsguiden or commit to putting them there."),
+            "id_vg_listing_url",
+        )
+    ]
+
+
+# What each requirement (by its code) asks for besides the applicant's own words.
+_EVIDENCE_MISSING = {
+    "legal_entity": _legal_entity_missing,
+    "robust_foundation": _robust_foundation_missing,
+    "board_composition": _board_composition_missing,
+    "gold_label": _gold_label_missing,
+    "virksomhedsguiden": _virksomhedsguiden_missing,
+}
 
 
 def application_missing_items(*, application: Application) -> list[MissingItem]:

@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from ..models import Application, Call
+from ..models import Application, Call, SectionState
 from ..sections import SECTIONS_BY_CODE
 from ..selectors import application_for_editing, section_status
-from ..services import VersionConflict, section_save, section_version
+from ..services import VersionConflict, section_version
 
 STASH_KEY = "unsaved_drafts"
 
@@ -103,8 +103,9 @@ class ApplicationMixin:
 class SectionView(ApplicationMixin, View):
     """One section of the application: GET shows it, POST saves it (whole page or HTMX autosave).
 
-    Subclasses set `section` and `template_name` and implement `get_forms(data, files)` (a dict of bound
-    or unbound forms/formsets) and `write(application, forms)` (saves and returns changed field names).
+    Subclasses set `section` and `template_name` and implement `get_forms(data)` (a dict of bound or
+    unbound forms/formsets) and `save_section(forms, expected_version=...)`, which passes the valid forms'
+    data to the section's one service (applications/services_sections.py) and returns the section's new state.
     """
 
     section: str
@@ -113,7 +114,7 @@ class SectionView(ApplicationMixin, View):
     def get_forms(self, data=None) -> dict:
         raise NotImplementedError
 
-    def write(self, application: Application, forms: dict) -> list[str]:
+    def save_section(self, forms: dict, *, expected_version: int) -> SectionState:
         raise NotImplementedError
 
     def extra_context(self) -> dict:
@@ -151,13 +152,7 @@ class SectionView(ApplicationMixin, View):
                 return render(request, "applications/_save_status.html", {"invalid": True})
             return self.render_page(forms, version=expected, status=422)
         try:
-            state = section_save(
-                application=self.application,
-                section=self.section,
-                by=request.user,
-                expected_version=expected,
-                write=lambda application: self.write(application, forms),
-            )
+            state = self.save_section(forms, expected_version=expected)
         except VersionConflict as conflict:
             context = {"conflict": conflict.state}
             if htmx:
@@ -196,6 +191,3 @@ class ListSectionView(SectionView):
 
     def get_forms(self, data=None) -> dict:
         return {}
-
-    def write(self, application, forms) -> list[str]:
-        return []

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Application, BusinessArea
+from ..services_sections import area_save
 from .base import SectionView
 
 
@@ -29,8 +30,10 @@ class AreaSectionView(SectionView):
     def get_forms(self, data=None) -> dict:
         return {"form": AreaForm(data, instance=self.application, call=self.application.call)}
 
-    def write(self, application, forms) -> list[str]:
-        form = forms["form"]
-        application.business_area = form.cleaned_data["business_area"]
-        application.save(update_fields=["business_area", "updated_at"])
-        return form.changed_data
+    def save_section(self, forms, *, expected_version):
+        return area_save(
+            application=self.application,
+            by=self.request.user,
+            expected_version=expected_version,
+            business_area=forms["form"].cleaned_data["business_area"],
+        )

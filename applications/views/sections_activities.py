@@ -1,8 +1,9 @@
 """The activities section: a list page, and a page per activity to add, change or delete it.
 
 An activity is a small form with its own rows of actors, so it gets its own page instead of the
-autosaved section form; every change still goes through `section_save(section="activities")`, so the
-section's version, the lock on the application and the audit trail apply as on every other section.
+autosaved section form; every change still goes through `activity_save` or `activity_delete`, and so through
+`section_save`, so the section's version, the lock on the application and the audit trail apply as on every
+other section.
 """
 
 from django.contrib import messages
@@ -17,7 +18,8 @@ from ..forms_lists import ActivityForm, actor_formset_class, table_helper, with_
 from ..models import Activity, Application
 from ..sections import SECTIONS_BY_CODE
 from ..selectors import activity_actor_problems, section_status
-from ..services import VersionConflict, section_save, section_version
+from ..services import VersionConflict, section_version
+from ..services_sections import activity_delete, activity_save
 from . import sections_partners
 from .base import ApplicationMixin, ListSectionView, pop_stash, posted_version
 
@@ -133,35 +135,23 @@ class ActivityFormView(ActivityPageMixin, View):
         forms = self.get_forms(activity, request.POST)
         if not all(item.is_valid() for item in forms.values()):
             return self.show(activity, forms, version=expected, status=422)
+        form = forms["form"]
         try:
-            section_save(
+            saved = activity_save(
                 application=self.application,
-                section=self.section,
                 by=request.user,
                 expected_version=expected,
-                write=lambda application: self.write(application, forms),
+                activity=activity,
+                fields={name: form.cleaned_data[name] for name in form._meta.fields},
+                actors=forms["formset"].rows(),
             )
         except VersionConflict as conflict:
             return self.show(activity, forms, version=expected, status=409, conflict=conflict.state)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return self.show(activity, forms, version=expected, status=422)
-        saved = forms["form"].instance
         messages.success(request, _("The activity “%(title)s” has been saved.") % {"title": saved.title})
         return redirect(self.section_url(saved))
-
-    def write(self, application: Application, forms: dict) -> list[str]:
-        """Save the activity and its actors on the locked application; return the names of what changed."""
-        form, formset = forms["form"], forms["formset"]
-        activity = form.save(commit=False)
-        activity.application = application
-        activity.save()
-        formset.instance = activity
-        formset.save()
-        changed = list(form.changed_data)
-        if formset.has_changed():
-            changed.append("actors")
-        return changed
 
     def show(self, activity, forms: dict, *, version: int, status: int = 200, **extra) -> HttpResponse:
         call = self.application.call
@@ -196,19 +186,8 @@ class ActivityDeleteView(ActivityPageMixin, View):
         if refused:
             return refused
         expected = posted_version(request, missing=-1)
-
-        def write(application: Application) -> list[str]:
-            application.activities.filter(pk=activity.pk).delete()
-            return ["activity_deleted"]
-
         try:
-            section_save(
-                application=self.application,
-                section=self.section,
-                by=request.user,
-                expected_version=expected,
-                write=write,
-            )
+            activity_delete(application=self.application, by=request.user, expected_version=expected, activity=activity)
         except VersionConflict as conflict:
             context = {"activity": activity, "deleting": True, "version": expected, "conflict": conflict.state}
             return self.render_page(context, status=409)

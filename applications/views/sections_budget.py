@@ -1,8 +1,8 @@
 """The budget section: the amounts applied for per year of the call, by funder, with co-financing."""
 
 from ..forms_lists import BUDGET_COLUMNS, BudgetForm
-from ..models import Application, BudgetLine
 from ..selectors import budget_summary
+from ..services_sections import budget_save
 from .base import SectionView
 
 
@@ -14,24 +14,15 @@ class BudgetSectionView(SectionView):
         lines = {line.year: line for line in self.application.budget_lines.all()}
         return {"form": BudgetForm(data, call=self.application.call, lines=lines)}
 
-    def write(self, application: Application, forms: dict) -> list[str]:
-        """Write one line per year of the call; return the names of the fields that changed (e.g. 'board_2022')."""
+    def save_section(self, forms, *, expected_version):
         form = forms["form"]
-        lines = {line.year: line for line in application.budget_lines.all()}
-        for year in application.call.years:
-            amounts = form.amounts(year)  # 0 where a funder has no frame: an old amount there is cleared
-            line = lines.get(year)
-            if line is None:
-                if any(amounts.values()):
-                    BudgetLine.objects.create(application=application, year=year, **amounts)
-                continue
-            changed = [name for name, value in amounts.items() if getattr(line, name) != value]
-            if changed:
-                for name in changed:
-                    setattr(line, name, amounts[name])
-                line.full_clean()
-                line.save(update_fields=changed)
-        return form.changed_data
+        return budget_save(
+            application=self.application,
+            by=self.request.user,
+            expected_version=expected_version,
+            # 0 where a funder has no frame: an old amount there is cleared
+            amounts={year: form.amounts(year) for year in self.application.call.years},
+        )
 
     def render_page(self, forms: dict, **kwargs):
         """Add the table: per year a cell per column (its field, or None where the funder has no frame).

@@ -1,20 +1,8 @@
 """The criteria section: one text per criterion of the call, and the organisation's locations."""
 
 from ..forms_sections import CriteriaForm, LocationFormSet, error_summary
-from ..models import Application, CriterionAnswer, Location
+from ..services_sections import criteria_save
 from .base import SectionView
-
-
-def replace_locations(application: Application, rows: list[dict]) -> bool:
-    """Make the application's locations exactly `rows`; return whether anything changed."""
-    fields = ("kind", "city", "region", "host")
-    before = [tuple(getattr(x, f) for f in fields) for x in application.locations.all()]
-    after = [tuple(row.get(f) or "" for f in fields) for row in rows]
-    if before == after:
-        return False
-    application.locations.all().delete()
-    Location.objects.bulk_create(Location(application=application, **dict(zip(fields, r, strict=True))) for r in after)
-    return True
 
 
 class CriteriaSectionView(SectionView):
@@ -38,22 +26,14 @@ class CriteriaSectionView(SectionView):
             )
         return forms
 
-    def write(self, application, forms) -> list[str]:
-        changed = []
-        existing = {a.criterion_id: a for a in application.criterion_answers.all()}
-        for criterion, text in forms["form"].texts().items():
-            answer = existing.get(criterion.pk)
-            if answer is None:
-                if text:
-                    CriterionAnswer.objects.create(application=application, criterion=criterion, text=text)
-                    changed.append(f"criterion:{criterion.code}")
-            elif answer.text != text:
-                answer.text = text
-                answer.save(update_fields=["text"])
-                changed.append(f"criterion:{criterion.code}")
-        if "locations" in forms and replace_locations(application, forms["locations"].rows()):
-            changed.append("locations")
-        return changed
+    def save_section(self, forms, *, expected_version):
+        return criteria_save(
+            application=self.application,
+            by=self.request.user,
+            expected_version=expected_version,
+            texts=forms["form"].texts(),
+            locations=forms["locations"].rows() if "locations" in forms else None,
+        )
 
     def extra_context(self) -> dict:
         # The locations are asked for once, under the first criterion that asks for them.

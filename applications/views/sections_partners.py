@@ -23,9 +23,9 @@ from ..forms_lists import (
     with_added_row,
     without_errors,
 )
-from ..models import Application, Partner
-from ..services import attachment_remove
+from ..models import Partner
 from ..services_lists import partner_attach_letter
+from ..services_sections import partners_save
 from .base import ApplicationMixin, SectionView, pop_stash
 
 PARTNER_PREFIX = "partners"
@@ -82,47 +82,24 @@ class PartnersSectionView(SectionView):
             ).encode()
         return response
 
-    def write(self, application: Application, forms: dict) -> list[str]:
-        """Create, change and delete partners as the rows say; return the names of the fields that changed.
-
-        Rows are matched to partners by their hidden id, not by position, so a page that autosaved new
-        rows (and got their ids back) or still shows a deleted row never duplicates or resurrects anyone.
-        """
+    def save_section(self, forms, *, expected_version):
+        """Pass the filled-in rows to `partners_save`; keep the ids of the partners it created, by row prefix."""
         formset = forms["formset"]
-        existing = {p.pk: p for p in application.partners.select_related("letter_of_intent")}
-        changed: set[str] = set()
-        for form in formset.forms:
-            data = form.cleaned_data
-            if not data:
-                continue  # a blank extra row
-            partner = existing.pop(data.get("id"), None)
-            if formset.should_delete(form):
-                if partner is not None:
-                    self.delete_partner(partner)
-                    changed.add("partners")
-                continue
-            if partner is None:
-                partner = Partner(application=application, **{name: data[name] for name in PARTNER_FIELDS})
-                partner.full_clean()
-                partner.save()
-                self.created_rows[form.prefix] = partner.pk
-                changed.update(name for name in PARTNER_FIELDS if data[name])
-                changed.add("partners")
-                continue
-            fields = [name for name in PARTNER_FIELDS if getattr(partner, name) != data[name]]
-            if fields:
-                for name in fields:
-                    setattr(partner, name, data[name])
-                partner.full_clean()
-                partner.save(update_fields=fields)
-                changed.update(fields)
-        return sorted(changed)
-
-    def delete_partner(self, partner: Partner) -> None:
-        letter = partner.letter_of_intent
-        partner.delete()
-        if letter is not None:
-            attachment_remove(attachment=letter, by=self.request.user)
+        filled = [form for form in formset.forms if form.cleaned_data]  # not the blank extra rows
+        rows = [
+            {"id": form.cleaned_data.get("id"), "delete": True}
+            if formset.should_delete(form)  # a row marked for deletion is not validated: it may be half-typed
+            else {
+                "id": form.cleaned_data.get("id"),
+                "fields": {name: form.cleaned_data[name] for name in PARTNER_FIELDS},
+            }
+            for form in filled
+        ]
+        state, created = partners_save(
+            application=self.application, by=self.request.user, expected_version=expected_version, rows=rows
+        )
+        self.created_rows = {filled[position].prefix: pk for position, pk in created.items()}
+        return state
 
 
 class PartnerLetterView(ApplicationMixin, View):

@@ -14,8 +14,9 @@ from ..forms_sections import (
     RequirementAnswersForm,
     error_summary,
 )
-from ..models import Application, BoardMember, RequirementAnswer
+from ..models import Application
 from ..selectors import board_representation
+from ..services_sections import requirements_save
 from .attachments import upload_limit_mb
 from .base import SectionView
 
@@ -36,20 +37,6 @@ def board_statement(application: Application) -> SafeString:
     else:
         text = _("Neither companies nor knowledge institutions are represented on the board yet.")
     return format_html('<p class="portal-board-missing"><strong>{}</strong></p>', text)
-
-
-def replace_board(application: Application, rows: list[dict]) -> bool:
-    """Make the application's board exactly `rows`; return whether anything changed."""
-    fields = ("name", "affiliation", "employer")
-    before = [tuple(getattr(m, f) for f in fields) for m in application.board_members.all()]
-    after = [tuple(row.get(f) or "" for f in fields) for row in rows]
-    if before == after:
-        return False
-    application.board_members.all().delete()
-    BoardMember.objects.bulk_create(
-        BoardMember(application=application, **dict(zip(fields, r, strict=True))) for r in after
-    )
-    return True
 
 
 class RequirementsSectionView(SectionView):
@@ -87,31 +74,15 @@ class RequirementsSectionView(SectionView):
             forms["board"] = BoardFormSet(data, prefix="board", initial=None if data is not None else initial)
         return forms
 
-    def write(self, application, forms) -> list[str]:
-        changed = []
-        existing = {a.requirement_id: a for a in application.requirement_answers.all()}
-        for requirement, text in forms["answers"].texts().items():
-            answer = existing.get(requirement.pk)
-            if answer is None:
-                if text:
-                    RequirementAnswer.objects.create(application=application, requirement=requirement, text=text)
-                    changed.append(f"requirement:{requirement.code}")
-            elif answer.text != text:
-                answer.text = text
-                answer.save(update_fields=["text"])
-                changed.append(f"requirement:{requirement.code}")
-        if "evidence" in forms:
-            evidence = [
-                name for name, value in forms["evidence"].changes().items() if getattr(application, name) != value
-            ]
-            for name in evidence:
-                setattr(application, name, forms["evidence"].cleaned_data[name])
-            if evidence:
-                application.save(update_fields=[*evidence, "updated_at"])
-            changed += evidence
-        if "board" in forms and replace_board(application, forms["board"].rows()):
-            changed.append("board")
-        return changed
+    def save_section(self, forms, *, expected_version):
+        return requirements_save(
+            application=self.application,
+            by=self.request.user,
+            expected_version=expected_version,
+            answers=forms["answers"].texts(),
+            evidence=forms["evidence"].changes() if "evidence" in forms else None,
+            board=forms["board"].rows() if "board" in forms else None,
+        )
 
     def render_page(self, forms: dict, **kwargs):
         return super().render_page(forms, errors=error_summary(forms), **kwargs)
