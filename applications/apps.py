@@ -9,3 +9,8 @@ class ApplicationsConfig(AppConfig):
     def ready(self) -> None:
         from . import dashboard  # noqa: F401  (registers the start-page panels)
         from .documents import KIND  # noqa: F401  (registers the application dossier)
+        from .models import ActivityType, BudgetFrame, BusinessArea, Call, Criterion, Milestone, Requirement
+        from .public_cache import connect
+
+        # What the front page and the call pages show: a change to any of it makes them stale.
+        connect([Call, Milestone, BusinessArea, Requirement, Criterion, ActivityType, BudgetFrame])

@@ -7,14 +7,22 @@ from clusterfund.rules import is_administrator, is_portal_staff, is_reviewer, is
 from .models import Application
 
 
+def has_member(organisation, user) -> bool:
+    """Whether `user` acts for `organisation`; uses the members a selector prefetched (a page asks several times)."""
+    prefetched = getattr(organisation, "_prefetched_objects_cache", {}).get("members")
+    if prefetched is not None:
+        return any(member.pk == user.pk for member in prefetched)
+    return organisation.members.filter(pk=user.pk).exists()
+
+
 @rules.predicate
 def is_organisation_member(user, organisation) -> bool:
-    return organisation is not None and organisation.members.filter(pk=user.pk).exists()
+    return organisation is not None and has_member(organisation, user)
 
 
 @rules.predicate
 def is_application_member(user, application) -> bool:
-    return application is not None and application.organisation.members.filter(pk=user.pk).exists()
+    return application is not None and has_member(application.organisation, user)
 
 
 @rules.predicate

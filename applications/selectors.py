@@ -88,8 +88,16 @@ def applications_for_user(user) -> QuerySet[Application]:
 
 
 def application_for_editing(*, pk: int) -> Application:
-    """Return an application with what every section page needs; raise Application.DoesNotExist."""
-    return Application.objects.select_related("call", "organisation", "business_area").get(pk=pk)
+    """Return an application with what every section page needs; raise Application.DoesNotExist.
+
+    The members answer the page's several permission checks and the criteria its form and step guide,
+    each from one query.
+    """
+    return (
+        Application.objects.select_related("call", "organisation", "business_area")
+        .prefetch_related("organisation__members", "call__criteria")
+        .get(pk=pk)
+    )
 
 
 def board_representation(application: Application) -> dict[str, bool]:

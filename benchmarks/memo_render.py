@@ -227,7 +227,7 @@ def main() -> None:
     ]
     for label, kind, pk in cases:
         output = (
-            subprocess.run(  # noqa: S603 - our own script, fixed arguments
+            subprocess.run(
                 [sys.executable, __file__, "--repeat", str(args.repeat), "--child", database, kind, str(pk)],
                 capture_output=True,
                 text=True,

@@ -2,10 +2,21 @@ from django.http import Http404
 from django.views.generic import TemplateView
 
 from ..models import Call
+from ..public_cache import cached_page
 from ..selectors import budget_table, budget_totals, call_for_public_page, calls_for_front_page
 
 
-class HomeView(TemplateView):
+class PublicPageView(TemplateView):
+    """A page for everyone: visitors without a login get it from the public page cache."""
+
+    def get(self, request, *args, **kwargs):
+        def render(extra: dict):
+            return self.render_to_response({**self.get_context_data(**kwargs), **extra})
+
+        return cached_page(request, render)
+
+
+class HomeView(PublicPageView):
     """The public front page: open, upcoming and past calls."""
 
     template_name = "applications/home.html"
@@ -14,7 +25,7 @@ class HomeView(TemplateView):
         return super().get_context_data(**kwargs, **calls_for_front_page())
 
 
-class CallDetailView(TemplateView):
+class CallDetailView(PublicPageView):
     """A call's public page: requirements, criteria, activity types, budget, timeline, deadline."""
 
     template_name = "applications/call_detail.html"

@@ -125,6 +125,12 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Django's cache: this process's memory unless CACHE_URL says otherwise. Production sets it to Redis
+# (docker-compose.yml), so that every web process shares one cache and one edit invalidates everywhere.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Anonymous visitors' front and call pages are cached at most this long (0 turns the cache off).
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
+
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)

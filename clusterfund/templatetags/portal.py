@@ -7,8 +7,12 @@ register = template.Library()
 
 @register.filter
 def kr(amount):
-    """Format whole kroner the way the memo does: 80.000.000 kr."""
-    return format_kroner(amount)
+    """Format whole kroner the way the memo does: 80.000.000 kr.; nothing for a missing amount.
+
+    A template variable that does not resolve (a year without a frame: `row.board.amount` of None)
+    arrives as the empty string, which must show as an empty cell, not as a server error.
+    """
+    return "" if amount == "" else format_kroner(amount)
 
 
 @register.filter

@@ -54,3 +54,10 @@ def test_public_pages_send_a_strict_csp(client, demo, path):
     policy = client.get(path)["Content-Security-Policy"]
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
     assert "script-src 'self'" in policy and "style-src 'self'" in policy
+
+
+def test_a_year_without_a_frame_shows_an_empty_cell(client, db):
+    call = CallFactory(title="Opslag uden rammer")
+    response = client.get(call.get_absolute_url())
+    assert response.status_code == 200
+    assert "Opslag uden rammer" in response.content.decode()
