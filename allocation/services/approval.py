@@ -15,6 +15,7 @@ from applications.models import Application
 from clusterfund.money import format_kroner
 from clusterfund.services import audit_record
 
+from ..database_lock import refusal_as_validation_error
 from ..models import Proposal, ProposalAmount, ProposalApproval, Selection
 from ..selectors import approval_state, frame_years, proposal_grid
 from .checks import require
@@ -42,6 +43,7 @@ def _problems(proposal: Proposal) -> list[str]:
 
 
 @transaction.atomic
+@refusal_as_validation_error()
 def proposal_submit(*, proposal: Proposal, by, now: datetime | None = None) -> Proposal:
     """Submit a draft to the sub-committee and return it; refused while a year is over its frame."""
     require(by, "allocation.submit_proposal", proposal)
@@ -58,6 +60,7 @@ def proposal_submit(*, proposal: Proposal, by, now: datetime | None = None) -> P
 
 
 @transaction.atomic
+@refusal_as_validation_error()
 def proposal_review(*, proposal: Proposal, decision: str, comment: str = "", by) -> ProposalApproval:
     """Record a sub-committee member's approval of (or comment on) the proposal's current revision."""
     require(by, "allocation.review_proposal", proposal)
@@ -88,6 +91,7 @@ def proposal_review(*, proposal: Proposal, decision: str, comment: str = "", by)
 
 
 @transaction.atomic
+@refusal_as_validation_error()
 def proposal_approve(*, proposal: Proposal, by, now: datetime | None = None) -> Proposal:
     """The chair's approval: lock the proposal for good and return it; tell each organisation its amounts.
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from applications.models import BudgetFrame, Call, Funder
 from clusterfund.services import audit_record
 
+from ..database_lock import refusal_as_validation_error
 from ..selectors import call_is_locked
 from .checks import check_amount, require
 from .locks import lock_frames
@@ -27,6 +28,7 @@ def _frame_snapshot(frame: BudgetFrame) -> dict:
 
 
 @transaction.atomic
+@refusal_as_validation_error()
 def frames_save(*, call: Call, values: list[Mapping], by) -> list[BudgetFrame]:
     """Create or change the call's frames (each mapping: year, funder, amount, source, source_year,
     is_conditional) and return the changed ones. All or nothing; refused once an allocation is approved."""

@@ -12,6 +12,7 @@ from applications.models import Application, BudgetFrame, Call, Funder
 from clusterfund.services import audit_record
 
 from ..apportion import ApportionError, Bounds, apportion_years
+from ..database_lock import refusal_as_validation_error
 from ..exports import proposal_csv, proposal_xlsx
 from ..models import Proposal, ProposalAmount, Selection
 from ..selectors import frame_years, joint_results, selections_of
@@ -77,6 +78,7 @@ def _next_number(call: Call) -> int:
 
 
 @transaction.atomic
+@refusal_as_validation_error()
 def proposal_create(
     *, call: Call, title: str, method: str, unit: int, bounds: Mapping[int, Bounds] | None = None, by
 ) -> Proposal:
@@ -119,6 +121,13 @@ def proposal_create(
     return proposal
 
 
+def _next_revision(proposal: Proposal, before: int) -> int:
+    """Return the revision after a change of the proposal's amounts: one more than `before`, or what the
+    database made it (it bumps a submitted proposal's revision for every changed amount row)."""
+    stored = Proposal.objects.filter(pk=proposal.pk).values_list("revision", flat=True).get()
+    return max(stored, before + 1)
+
+
 def _check_revision(proposal: Proposal, expected_revision: int | None) -> None:
     if expected_revision is not None and proposal.revision != expected_revision:
         raise ValidationError(
@@ -128,6 +137,7 @@ def _check_revision(proposal: Proposal, expected_revision: int | None) -> None:
 
 
 @transaction.atomic
+@refusal_as_validation_error()
 def proposal_fill(
     *,
     proposal: Proposal,
@@ -153,7 +163,7 @@ def proposal_fill(
     )
     locked.method, locked.unit = method, unit
     locked.bounds = _bounds_json(_bounds_from(bounds))
-    locked.revision += 1
+    locked.revision = _next_revision(locked, before["revision"])
     locked.save()
     audit_record(
         actor=by,
@@ -166,6 +176,7 @@ def proposal_fill(
 
 
 @transaction.atomic
+@refusal_as_validation_error()
 def proposal_amounts_save(
     *, proposal: Proposal, amounts: Mapping[tuple[int, int], int], expected_revision: int | None, by
 ) -> list[tuple[int, int, int, int]]:
@@ -202,20 +213,22 @@ def proposal_amounts_save(
         return []
     for pk, year, _before, after in changes:
         rows[(pk, year)].amount = after
+    revision = locked.revision
     ProposalAmount.objects.bulk_update([rows[(pk, year)] for pk, year, _b, _a in changes], ["amount"])
-    locked.revision += 1
+    locked.revision = _next_revision(locked, revision)
     locked.save()
     audit_record(
         actor=by,
         action="proposal.amounts_save",
         obj=locked,
-        before={"revision": locked.revision - 1, "amounts": {f"{pk}/{y}": b for pk, y, b, _a in changes}},
+        before={"revision": revision, "amounts": {f"{pk}/{y}": b for pk, y, b, _a in changes}},
         after={"revision": locked.revision, "amounts": {f"{pk}/{y}": a for pk, y, _b, a in changes}},
     )
     return changes
 
 
 @transaction.atomic
+@refusal_as_validation_error()
 def proposal_copy(*, proposal: Proposal, by) -> Proposal:
     """Return a new draft version with the proposal's amounts (the way to change an approved allocation)."""
     require(by, "allocation.copy_proposal", proposal.call)

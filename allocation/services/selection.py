@@ -16,6 +16,7 @@ from applications.services import application_transition
 from clusterfund.money import format_kroner
 from clusterfund.services import audit_record
 
+from ..database_lock import LOCKED_MESSAGE, is_lock_refusal, refusal_as_validation_error
 from ..models import Selection, SelectionGrant, application_is_locked
 from ..selectors import joint_result
 from .checks import check_amount, require
@@ -30,6 +31,7 @@ IN_REVIEW = (
 
 
 @transaction.atomic
+@refusal_as_validation_error()
 def selection_record(
     *,
     application: Application,
@@ -187,7 +189,9 @@ def _store_selection(
     try:
         with transaction.atomic():  # a savepoint: two UFM users selecting in one area at the same moment
             selection.save()
-    except IntegrityError:
+    except IntegrityError as error:
+        if is_lock_refusal(error):  # an approval fixed the selection after all (the service refused first)
+            raise ValidationError(LOCKED_MESSAGE, code="locked") from error
         raise ValidationError(
             _("Another organisation was just selected in %(area)s. Reload the page to see it."),
             code="area_taken",
