@@ -27,6 +27,7 @@ from applications.forms_fields import MAX_AMOUNT
 from applications.models import Application, BudgetFrame, Call, Funder, Message
 from applications.services import application_transition
 from clusterfund.money import format_kroner
+from clusterfund.outbox import outbox_enqueue
 from clusterfund.services import audit_record
 from clusterfund.tasks import send_email_task
 
@@ -77,7 +78,7 @@ def _send_to_organisation(*, organisation, application, subject: str, body: str,
     )
     recipients = list(organisation.members.filter(is_active=True).values_list("email", flat=True))
     if recipients:
-        transaction.on_commit(lambda: send_email_task.delay(subject=subject, body=body, to=recipients))
+        outbox_enqueue(send_email_task, subject=subject, body=body, to=recipients)
     return message
 
 

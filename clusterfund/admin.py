@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent, GeneratedDocument, User
+from .models import AuditEvent, GeneratedDocument, OutboxMessage, User
 
 admin.site.site_header = _("Klyngeportalen administration")
 admin.site.site_title = _("Klyngeportalen")
@@ -52,6 +52,26 @@ class GeneratedDocumentAdmin(admin.ModelAdmin):
     search_fields = ["title", "sha256", "error"]
     date_hierarchy = "requested_at"
     readonly_fields = [f.name for f in GeneratedDocument._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """Read-only: what the portal has queued, when it reached the broker, when it ran, and the last error."""
+
+    list_display = ["pk", "task", "created_at", "sent_at", "done_at", "attempts"]
+    list_filter = ["task", ("done_at", admin.EmptyFieldListFilter), ("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["task", "last_error"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
 
     def has_add_permission(self, request) -> bool:
         return False
