@@ -85,7 +85,7 @@ def database(url: str, *, conn_max_age: int) -> dict:
     config["ATOMIC_REQUESTS"] = False
     config["CONN_MAX_AGE"] = conn_max_age
     config["CONN_HEALTH_CHECKS"] = True
-    if config["ENGINE"] == "django.db.backends.postgresql":
+    if config.get("ENGINE") == "django.db.backends.postgresql":
         config.setdefault("OPTIONS", {}).setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
     return config
 

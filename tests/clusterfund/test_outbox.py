@@ -38,11 +38,16 @@ def closed_port() -> int:
 @pytest.fixture
 def broker_down(monkeypatch):
     """Send the outbox through a real Celery app whose Redis broker is down (nothing listens on its port)."""
-    url = f"redis://127.0.0.1:{closed_port()}/0"
+    port = closed_port()
+    url = f"redis://127.0.0.1:{port}/0"
+    # Celery reads these variables before its configuration (CI sets them to the suite's Redis)
+    for name in ("CELERY_BROKER_URL", "CELERY_BROKER_WRITE_URL", "CELERY_RESULT_BACKEND"):
+        monkeypatch.delenv(name, raising=False)
     app = Celery("outbox-broker-down", set_as_current=False)
     app.config_from_object("django.conf:settings", namespace="CELERY")  # the project's fail-fast policy
     app.conf.update(broker_url=url, result_backend=url, task_always_eager=False)
     app.finalize()
+    assert app.connection_for_write().as_uri().endswith(f":{port}/0")
     monkeypatch.setattr(outbox, "celery_app", lambda: app)
     yield app
     app.close()
