@@ -23,8 +23,21 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """An admin that shows rows and never adds, changes or deletes one (services write them)."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """Read-only: the audit log is append-only and written only by services."""
 
     list_display = ["at", "actor_label", "action", "object_repr"]
@@ -33,18 +46,9 @@ class AuditEventAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(GeneratedDocument)
-class GeneratedDocumentAdmin(admin.ModelAdmin):
+class GeneratedDocumentAdmin(ReadOnlyAdmin):
     """Read-only: versions are made by `document_request` and rendered by the task; an archive is not edited."""
 
     list_display = ["title", "kind", "version", "status", "requested_by", "requested_at", "page_count"]
@@ -53,18 +57,9 @@ class GeneratedDocumentAdmin(admin.ModelAdmin):
     date_hierarchy = "requested_at"
     readonly_fields = [f.name for f in GeneratedDocument._meta.fields]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(ReadOnlyAdmin):
     """Read-only: what the portal has queued, when it reached the broker, when it ran, and the last error."""
 
     list_display = ["pk", "task", "created_at", "sent_at", "done_at", "attempts"]
@@ -72,12 +67,3 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     search_fields = ["task", "last_error"]
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in OutboxMessage._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

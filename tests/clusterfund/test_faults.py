@@ -71,6 +71,18 @@ def wait_until(condition, *, timeout: float, what: str, log: Path | None = None,
         time.sleep(interval)
 
 
+def stop_group(process: subprocess.Popen) -> None:
+    """Stop a process the test started in a process group of its own: politely, then by force."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
 class RedisServer:
     """A redis-server of the test's own on a free loopback port, which the test can stop and start again."""
 
@@ -174,13 +186,7 @@ def start_worker(redis_server, tmp_path):
 
     yield start
     for process in workers:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
+        stop_group(process)
 
 
 def log_with(log: Path, text: str, count: int = 1):
@@ -432,12 +438,7 @@ def gunicorn(tmp_path):
         wait_until(serving, timeout=60, what="gunicorn serves the front page", log=log, interval=0.2)
         yield process, base, log
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
+        stop_group(process)
 
 
 def test_postgresql_restarted_while_gunicorn_serves_fails_cleanly_and_recovers_without_a_restart(postgresql, gunicorn):

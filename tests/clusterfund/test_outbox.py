@@ -172,24 +172,37 @@ def test_outbox_ids_in_task_ids(task_id, expected):
     assert outbox_message_id(task_id) == expected
 
 
-def test_a_database_that_cannot_be_reached_gives_a_503_page_in_danish(db, monkeypatch):
-    def unavailable():
-        raise OperationalError("connection failed: the database system is shutting down")
+@pytest.mark.parametrize(
+    ("error", "status", "text"),
+    [
+        (OperationalError("connection failed: the database system is shutting down"), 503, "midlertidigt utilgængelig"),
+        (ValueError("a bug"), 500, "Der opstod en fejl"),
+    ],
+)
+def test_a_database_that_cannot_be_reached_gives_a_503_page_and_any_other_error_the_500_page(
+    db, monkeypatch, error, status, text
+):
+    def fail():
+        raise error
 
-    monkeypatch.setattr("applications.views.public.calls_for_front_page", unavailable)
+    monkeypatch.setattr("applications.views.public.calls_for_front_page", fail)
     response = Client(raise_request_exception=False).get("/")
-    assert response.status_code == 503
-    assert response["Retry-After"] == "30"
+    assert response.status_code == status
+    assert response.get("Retry-After") == ("30" if status == 503 else None)
     html = response.content.decode()
-    assert 'lang="da"' in html
-    assert "Portalen er midlertidigt utilgængelig" in html
+    assert 'lang="da"' in html and text in html
 
 
-def test_any_other_error_is_still_the_500_page(db, monkeypatch):
-    def broken():
-        raise ValueError("a bug")
-
-    monkeypatch.setattr("applications.views.public.calls_for_front_page", broken)
-    response = Client(raise_request_exception=False).get("/")
-    assert response.status_code == 500
-    assert "Retry-After" not in response
+def test_the_admin_lists_queued_tasks_with_their_error_and_changes_none(client, make_user):
+    row = OutboxMessage.objects.create(task=send_email_task.name, kwargs={}, last_error="OperationalError: refused")
+    client.force_login(make_user("administrator", is_staff=True, is_superuser=True))
+    listing = client.get(reverse("admin:clusterfund_outboxmessage_changelist"))
+    assert listing.status_code == 200 and send_email_task.name in listing.content.decode()
+    detail = client.get(reverse("admin:clusterfund_outboxmessage_change", args=[row.pk])).content.decode()
+    assert "OperationalError: refused" in detail
+    assert client.get(reverse("admin:clusterfund_outboxmessage_add")).status_code == 403
+    assert (
+        client.post(reverse("admin:clusterfund_outboxmessage_delete", args=[row.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    assert OutboxMessage.objects.filter(pk=row.pk).exists()
