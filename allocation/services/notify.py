@@ -1,8 +1,7 @@
 """Telling an organisation about a decision: a message on its dashboard and an e-mail to its members."""
 
-from django.db import transaction
-
 from applications.models import Message
+from clusterfund.outbox import outbox_enqueue
 from clusterfund.tasks import send_email_task
 
 
@@ -13,5 +12,5 @@ def send_to_organisation(*, organisation, application, subject: str, body: str, 
     )
     recipients = list(organisation.members.filter(is_active=True).values_list("email", flat=True))
     if recipients:
-        transaction.on_commit(lambda: send_email_task.delay(subject=subject, body=body, to=recipients))
+        outbox_enqueue(send_email_task, subject=subject, body=body, to=recipients)
     return message
