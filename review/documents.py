@@ -23,7 +23,7 @@ from clusterfund.rules import is_secretariat, is_ufm
 
 from .models import Assignment, JointAssessment, RequirementCheck, Verdict
 from .scoring import formula_text, points_formula_text, rounded
-from .selectors import MATRIX_STATUSES, review_matrix
+from .selectors.matrix import MATRIX_STATUSES, review_matrix
 
 KIND = "recommendation-memo"
 
