@@ -13,7 +13,8 @@ from applications.selectors import board_representation
 from applications.validators import cvr_is_valid
 from clusterfund.money import format_kroner
 
-from ..models import Assignment, RequirementCheck, Verdict
+from ..models import RequirementCheck, Verdict
+from .visibility import seen_by
 
 
 @dataclass(frozen=True)
@@ -155,14 +156,11 @@ def requirement_suggestions(*, application: Application) -> dict[int, Suggestion
 
 def requirement_checks_of(*, application: Application, viewer, include_others: bool) -> dict[int, list]:
     """Return requirement pk -> the visible reviewers' checks."""
-    checks = (
-        RequirementCheck.objects.filter(assignment__application=application)
-        .exclude(assignment__conflict=Assignment.Conflict.DECLARED)
-        .select_related("assignment__reviewer")
-        .order_by("assignment__side", "assignment__pk")
+    checks = seen_by(
+        RequirementCheck.objects.filter(assignment__application=application),
+        viewer=viewer,
+        include_others=include_others,
     )
-    if not include_others:
-        checks = checks.filter(assignment__reviewer=viewer)
     result = defaultdict(list)
     for check in checks:
         result[check.requirement_id].append(check)

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from applications.models import Application, Criterion
 
-from ..models import Assignment, JointScore, Score
+from ..models import JointScore, Score
+from .visibility import seen_by
 
 
 @dataclass
@@ -21,14 +22,9 @@ def scores_by_criterion(*, application: Application, viewer, include_others: boo
     """Return per criterion the visible reviewers' scores (with justifications), the consensus and the
     applicant's text. A conflicted reviewer's scores never count."""
     criteria = list(application.call.criteria.all())
-    scores = (
-        Score.objects.filter(assignment__application=application)
-        .exclude(assignment__conflict=Assignment.Conflict.DECLARED)
-        .select_related("assignment__reviewer")
-        .order_by("assignment__side", "assignment__pk")
+    scores = seen_by(
+        Score.objects.filter(assignment__application=application), viewer=viewer, include_others=include_others
     )
-    if not include_others:
-        scores = scores.filter(assignment__reviewer=viewer)
     by_criterion = defaultdict(list)
     for score in scores:
         by_criterion[score.criterion_id].append(score)
