@@ -9,7 +9,7 @@ import rules
 from clusterfund.rules import is_portal_staff, is_reviewer, is_secretariat
 
 from .models import Assignment
-from .selectors import others_visible
+from .selectors.visibility import others_visible
 
 
 def _own(user, application) -> Assignment | None:
