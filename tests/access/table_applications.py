@@ -151,6 +151,13 @@ ROWS = [
     ),
     Row(
         "applications:attachment",
+        lambda w: {"pk": w.submitted.pk, "attachment_pk": w.review_attachment.pk},
+        label="under review",
+        get=answers(404, anonymous=LOGIN, applicant=200, reviewers=200),
+        post=answers(404, anonymous=LOGIN, applicant=405, reviewers=405),
+    ),
+    Row(
+        "applications:attachment",
         lambda w: {"pk": w.just_submitted.pk, "attachment_pk": w.attachment.pk},
         label="another application's",
         get=answers(404, anonymous=LOGIN),

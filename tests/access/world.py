@@ -3,7 +3,7 @@
 Organisation A (whose member is the identity `applicant`) has
 - `submitted`: an application under review in the reviewed call `call`, selected by UFM, assigned to the
   reviewers secretariat and ufm (no conflict declared, reviews not submitted) and to `conflicted` (conflict
-  declared), with approved amounts (`approved`);
+  declared), with approved amounts (`approved`) and an attachment (`review_attachment`);
 - `draft`: a complete draft in the open call `open_call` (with `attachment`, `activity`, `partner`);
 - `just_submitted`: a complete application submitted in another open call (with `submitted_attachment`).
 Organisation B (member `other_applicant`) has `submitted_b`, the other selected application of `call`,
@@ -20,7 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 
 from allocation.services import proposal_submit
-from applications.models import Application, Invitation
+from applications.models import Application, Attachment, Invitation
 from applications.services import application_submit
 from applications.services_account import invitation_token
 from clusterfund.models import GeneratedDocument
@@ -59,6 +59,21 @@ def finished_document(kind: str, subject, by) -> GeneratedDocument:
     document.file.save(f"{kind}-{subject.pk}.pdf", ContentFile(MINIMAL_PDF), save=False)
     document.save()
     return document
+
+
+def evidence(application, by) -> Attachment:
+    """Return a statutes PDF attached to `application` (written past the service, which takes drafts only)."""
+    attachment = Attachment(
+        application=application,
+        kind=Attachment.Kind.STATUTES,
+        original_name="vedtaegter.pdf",
+        size=len(MINIMAL_PDF),
+        sha256="0" * 64,
+        uploaded_by=by,
+    )
+    attachment.file.save("vedtaegter.pdf", ContentFile(MINIMAL_PDF), save=False)
+    attachment.save()
+    return attachment
 
 
 def build_world() -> SimpleNamespace:
@@ -121,6 +136,7 @@ def build_world() -> SimpleNamespace:
         attachment=draft.attachments.first(),
         just_submitted=just_submitted,
         submitted_attachment=just_submitted.attachments.first(),
+        review_attachment=evidence(submitted, users["applicant"]),
         activity=draft.activities.first(),
         partner=partner,
         invitation_token=invitation_token(invitation=invitation),
