@@ -209,7 +209,7 @@ BEFORE = [("clusterfund", "0004_generated_document")]
 AFTER = [("clusterfund", "0005_user_email_lower_unique")]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_migration_stops_with_a_report_of_the_duplicates():
     old_apps = migrate(BEFORE)
     OldUser = old_apps.get_model("clusterfund", "User")
@@ -230,7 +230,7 @@ def test_migration_stops_with_a_report_of_the_duplicates():
         migrate(AFTER)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_migration_lowers_the_addresses_when_no_one_is_duplicated():
     old_apps = migrate(BEFORE)
     OldUser = old_apps.get_model("clusterfund", "User")
