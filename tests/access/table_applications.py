@@ -248,4 +248,24 @@ ROWS = [
         get=answers(403, anonymous=200),
         post=answers(403, anonymous=LOGIN),
     ),
+    # call configuration (applications/views/call_admin.py): the administrator and the secretariat
+    Row(
+        "applications:call_admin_list",
+        get=answers(403, anonymous=LOGIN, administrator=200, secretariat=200, conflicted=200),
+        post=answers(403, anonymous=LOGIN, administrator=405, secretariat=405, conflicted=405),
+    ),
+    Row(
+        "applications:call_admin_create",
+        get=answers(403, anonymous=LOGIN, administrator=200, secretariat=200, conflicted=200),
+        post=answers(403, anonymous=LOGIN, administrator=422, secretariat=422, conflicted=422),
+    ),
+    *(
+        Row(
+            f"applications:call_admin_{page}",
+            lambda w: {"slug": w.call.slug},
+            get=answers(404, anonymous=LOGIN, administrator=200, secretariat=200, conflicted=200),
+            post=answers(404, anonymous=LOGIN, administrator=422, secretariat=422, conflicted=422),
+        )
+        for page in ("edit", "areas", "requirements", "criteria", "activity_types", "milestones")
+    ),
 ]

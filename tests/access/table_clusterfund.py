@@ -100,4 +100,26 @@ ROWS = [
         get=answers(404, subcommittee=405, anonymous=LOGIN, secretariat=405, conflicted=405),
         post=answers(404, subcommittee=403, anonymous=LOGIN, secretariat=302, conflicted=302),
     ),
+    # administration (clusterfund/views_staff.py): users and roles for the administrator, the audit log for staff
+    Row(
+        "staff_index",
+        get=answers(403, anonymous=LOGIN, administrator=200, secretariat=200, conflicted=200),
+        post=answers(403, anonymous=LOGIN, administrator=405, secretariat=405, conflicted=405),
+    ),
+    Row(
+        "staff_users",
+        get=answers(403, anonymous=LOGIN, administrator=200),
+        post=answers(403, anonymous=LOGIN, administrator=405),
+    ),
+    Row(
+        "staff_user",
+        lambda w: {"pk": w.users["applicant"].pk},
+        get=answers(403, anonymous=LOGIN, administrator=200),
+        post=answers(403, anonymous=LOGIN, administrator=302),
+    ),
+    Row(
+        "staff_audit_log",
+        get=answers(403, anonymous=LOGIN, administrator=200, secretariat=200, conflicted=200),
+        post=answers(403, anonymous=LOGIN, administrator=405, secretariat=405, conflicted=405),
+    ),
 ]
