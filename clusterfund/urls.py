@@ -33,6 +33,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("dokumenter/", include((views_documents.urlpatterns, views_documents.app_name))),
+    path("", include("governance.urls")),
     path("", include("review.urls")),
     path("", include("allocation.urls")),
     path("", include("applications.urls")),
