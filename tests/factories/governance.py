@@ -91,3 +91,26 @@ def plan_with_activity(grant: Grant, *, year: int | None = None, board: int = 1_
     PlanActor.objects.create(activity=activity, cvr="", name="Virksomhed A/S", kind=ActorKind.COMPANY)
     PlanActor.objects.create(activity=activity, cvr="", name="Universitet", kind=ActorKind.KNOWLEDGE_INSTITUTION)
     return plan
+
+
+def reviewers_for(grant: Grant, *, secretariat=None, ufm=None):
+    """Assign a secretariat and a UFM reviewer (new ones unless given) to the grant's application, without
+    conflict, so they work on its call; return (secretariat, ufm)."""
+    from review.models import Side
+    from tests.factories.review import AssignmentFactory
+
+    secretariat = secretariat or UserFactory(roles=["secretariat"])
+    ufm = ufm or UserFactory(roles=["ufm"])
+    AssignmentFactory(application=grant.application, reviewer=secretariat, side=Side.SECRETARIAT)
+    AssignmentFactory(application=grant.application, reviewer=ufm, side=Side.UFM)
+    return secretariat, ufm
+
+
+def ready_plan(grant: Grant, *, year: int | None = None, board: int = 1_000_000, ufm: int = 0) -> ActionPlan:
+    """Return a draft plan that can be submitted: one activity that meets both rules and a figure per indicator."""
+    from governance.models import PlanIndicatorFigure
+
+    plan = plan_with_activity(grant, year=year, board=board, ufm=ufm)
+    for indicator in Indicator.objects.filter(call=grant.call):
+        PlanIndicatorFigure.objects.create(plan=plan, indicator=indicator, value=10)
+    return plan
