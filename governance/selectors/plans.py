@@ -121,6 +121,11 @@ class PlanState:
         ]
 
     @property
+    def activity_rows(self) -> list[tuple[PlanActivity, list[str]]]:
+        """Return (activity, what is wrong with it) per activity."""
+        return [(a, self.problems_by_activity.get(a.pk, [])) for a in self.activities]
+
+    @property
     def can_submit(self) -> bool:
         return not self.problems
 
