@@ -95,8 +95,8 @@ class PlanActivityForm(forms.Form):
     activity_type = forms.ModelChoiceField(label=_("Activity type"), queryset=ActivityType.objects.none())
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
-    starts_on = forms.DateField(label=_("Starts"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("Ends"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label=_("Starts"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    ends_on = forms.DateField(label=_("Ends"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     regions = forms.MultipleChoiceField(
         label=_("Regions"), choices=Region.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
