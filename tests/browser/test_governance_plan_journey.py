@@ -175,3 +175,51 @@ def test_plan_filed_sent_back_resubmitted_and_approved_by_both_sides(roles, page
     page.goto(reverse("governance:plan", args=[plan.pk]))
     expect(page.locator("main")).to_contain_text("Godkendt")
     visit(page, "approved plan, organisation (da)")
+
+
+def test_grant_source_decision_targets_letter_and_acceptance(roles, page):
+    """The secretariat records that 2023 is financed by ERDF plus national funds (a new version), sets the
+    targets and opens the grant letter's page; the organisation reads the old and the new version and accepts."""
+    grant, member, secretariat, _ufm = build(roles)
+    log_in_as(page, secretariat)
+    for language in ("da", "en"):
+        if language == "en":
+            switch_language(page, "en")
+        for name, args in [
+            ("governance:grants", [grant.call.slug]),
+            ("governance:indicators", [grant.call.slug]),
+            ("governance:grant_source", [grant.pk]),
+            ("governance:grant_targets", [grant.pk]),
+            ("documents:list", ["grant-letter", grant.current_version.pk]),
+        ]:
+            page.goto(reverse(name, args=args))
+            visit(page, f"{name} ({language})")
+    switch_language(page, "da")
+    page.goto(reverse("governance:grant_source", args=[grant.pk]))
+    page.select_option("#id_year", "2023")
+    page.fill("#id_erdf", "12.500.000")
+    page.fill("#id_national", "7.500.000")
+    page.fill("#id_finance_act_year", "2022")
+    page.fill("#id_reason", "Bestyrelsen besluttede i 2022 at finansiere 2023 med Regionalfonden og finansloven.")
+    submit_and_wait(page, "main form button.button-primary")
+    assert path_of(page) == reverse("governance:grant", args=[grant.pk])
+    expect(page.locator("#grant-years")).to_contain_text("12.500.000 kr.")
+    page.goto(reverse("governance:grant_targets", args=[grant.pk]))
+    indicator = grant.call.indicators.get(code="virksomheder")
+    page.fill(f"#id_figure_{indicator.pk}", "600")
+    submit_and_wait(page, "main form button.button-primary")
+    expect(page.locator("#targets")).to_contain_text("600")
+    visit(page, "grant after the decision (da)")
+
+    log_in_as(page, member)
+    page.goto(reverse("governance:grant_version", args=[grant.pk, 1]))
+    visit(page, "old version (da)")
+    expect(page.locator("#grant-years")).not_to_contain_text("12.500.000 kr.")
+    page.goto(reverse("governance:grant", args=[grant.pk]))
+    submit_and_wait(page, f"form[action='{reverse('governance:grant_accept', args=[grant.pk])}'] button")
+    expect(page.locator("#acceptance")).to_contain_text("Karen Klynge")
+    visit(page, "accepted grant (da)")
+    switch_language(page, "en")
+    visit(page, "accepted grant (en)")
+    page.goto(reverse("governance:grant_version", args=[grant.pk, 1]))
+    visit(page, "old version (en)")
