@@ -160,10 +160,10 @@ def _contact(grant: Grant, index: int):
     if member is not None:
         return member
     User = get_user_model()
-    email = f"kontakt{index}@klyngeportalen.example"
-    user, created = User.objects.get_or_create(
-        email=email, defaults={"full_name": f"Kontakt {grant.organisation.name}"}
-    )
+    # the first grant's contact is the README's login for the grant period; the others are for completeness
+    email = "tilsagn@klyngeportalen.example" if index == 0 else f"kontakt{index}@klyngeportalen.example"
+    name = "Tina Tilsagn" if index == 0 else f"Kontakt {grant.organisation.name}"
+    user, created = User.objects.get_or_create(email=email, defaults={"full_name": name})
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save()

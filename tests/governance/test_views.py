@@ -244,3 +244,28 @@ def _member_of(grant):
 
 
 QUEUE_QUERIES = 7
+
+
+def test_start_page_panels(client, world, member, reviewers):
+    client.force_login(member)
+    page = client.get(reverse("start")).content.decode()
+    assert world["grant"].get_absolute_url() in page
+    client.force_login(reviewers[0])
+    page = client.get(reverse("start")).content.decode()
+    assert reverse("governance:plan_queue", args=[world["grant"].call.slug]) in page
+    assert "1 action plan waiting for review" in page
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_call_grants_query_count_is_constant(client, django_assert_num_queries, n):
+    first = simple_grant()
+    secretariat, _ufm = reviewers_for(first)
+    for _ in range(n - 1):
+        ready_plan(simple_grant(call=first.call), year=2021)
+    client.force_login(secretariat)
+    with django_assert_num_queries(GRANTS_QUERIES):
+        response = client.get(reverse("governance:grants", args=[first.call.slug]))
+    assert response.content.decode().count('<tr><th scope="row"><a href="/styring/tilsagn/') == n
+
+
+GRANTS_QUERIES = 9
