@@ -269,3 +269,18 @@ def test_call_grants_query_count_is_constant(client, django_assert_num_queries, 
 
 
 GRANTS_QUERIES = 9
+
+
+def test_aims_autosave_returns_the_new_revision_and_refuses_a_stale_one(client, world, member):
+    draft = world["draft"]
+    client.force_login(member)
+    url = url_for("plan_aims", world)
+    response = client.post(url, {"summary": "Første tanker", "revision": draft.revision}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    draft.refresh_from_db()
+    assert draft.summary == "Første tanker"
+    assert f'name="revision" value="{draft.revision}"' in response.content.decode()
+    stale = client.post(url, {"summary": "Fra en gammel fane", "revision": draft.revision - 1}, HTTP_HX_REQUEST="true")
+    assert "a colleague changed the plan" in stale.content.decode()
+    draft.refresh_from_db()
+    assert draft.summary == "Første tanker"
