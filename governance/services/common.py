@@ -42,7 +42,11 @@ def check_amount(value, *, label: str) -> int:
 
 
 def send_to_organisation(*, organisation, application=None, subject: str, body: str, by) -> Message:
-    """Leave a message on the organisation's start page and e-mail its members once the transaction commits."""
+    """Leave a message on the organisation's start page and e-mail its members once the transaction commits.
+
+    The grant period's messages concern the organisation's grant, not its application: `application` stays
+    empty unless a caller has a reason to tie the message to one.
+    """
     message = Message.objects.create(
         organisation=organisation, application=application, subject=subject, body=body, sent_by=by
     )
