@@ -41,6 +41,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from .celery import app as celery_app
 from .models import GeneratedDocument
 from .services import audit_record
 
@@ -241,11 +242,15 @@ def document_downloaded(*, document: GeneratedDocument, by) -> None:
     )
 
 
-def _queue(document: GeneratedDocument) -> None:
-    from .tasks import render_document
+# The task is named, not imported: clusterfund.tasks imports this module to do the rendering, and this
+# module must not import it back. ClusterfundConfig.ready() imports the tasks, so the name is registered
+# and a signature of it runs eagerly where there is no broker, as any task does.
+RENDER_TASK = "clusterfund.tasks.render_document"
 
+
+def _queue(document: GeneratedDocument) -> None:
     document_id = document.pk
-    transaction.on_commit(lambda: render_document.delay(document_id=document_id))
+    transaction.on_commit(lambda: celery_app.signature(RENDER_TASK, kwargs={"document_id": document_id}).delay())
 
 
 # --- rendering -------------------------------------------------------------------------------------

@@ -1,14 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.i18n import JavaScriptCatalog
-
-from applications.views.public import HomeView
 
 from . import views, views_documents
 
 urlpatterns = [
-    path("", HomeView.as_view(), name="home"),
+    # The front page is the applications app's (the list of calls); included by name, not imported,
+    # so that the foundation does not know the apps above it.
+    path("", include("applications.urls_home")),
     path("start/", views.StartView.as_view(), name="start"),
     path("tilgaengelighed/", views.AccessibilityStatementView.as_view(), name="accessibility"),
     # Django's auth views under Danish paths (not include("django.contrib.auth.urls"), whose own
@@ -30,7 +29,6 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("dokumenter/", include((views_documents.urlpatterns, views_documents.app_name))),
     path("", include("review.urls")),
