@@ -23,10 +23,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from applications.forms_fields import MAX_AMOUNT
 from applications.models import Application, BudgetFrame, Call, Funder, Message
 from applications.services import application_transition
-from clusterfund.money import format_kroner
+from clusterfund.money import MAX_AMOUNT, format_kroner
 from clusterfund.services import audit_record
 from clusterfund.tasks import send_email_task
 

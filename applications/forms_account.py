@@ -6,9 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from clusterfund.fields import CVRField
+from clusterfund.validators import validate_cvr
+
 from .models import Message, Organisation
 from .services_account import duplicate_cvr_message
-from .validators import validate_cvr
 
 User = get_user_model()
 NAME_SIMILARITY = password_validation.UserAttributeSimilarityValidator(user_attributes=["full_name"])
@@ -82,11 +84,9 @@ def _formfield(field: models.Field, **kwargs):
 class OrganisationForm(forms.ModelForm):
     """An organisation's details. The CVR number is checked with modulus 11 and against those registered."""
 
-    cvr = forms.CharField(
+    cvr = CVRField(
         label=_("CVR number"),
-        max_length=11,  # 8 digits, with spaces as people often type them ("1234 5678")
         help_text=_("The organisation's 8-digit number in the Central Business Register (CVR)."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     postcode = forms.CharField(
         label=_("Postcode"),

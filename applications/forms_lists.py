@@ -7,10 +7,11 @@ from django.forms.utils import ErrorDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .forms_fields import KronerField
+from clusterfund.fields import CVRField, IntegerField, KronerField
+from clusterfund.validators import validate_cvr
+
 from .models import Activity, ActivityActor, ActivityType, ActorType, Call, Funder
 from .selectors import activity_actor_problems, budget_years
-from .validators import validate_cvr
 
 # --- shared helpers ------------------------------------------------------------------------------
 
@@ -173,16 +174,11 @@ PARTNER_FIELDS = ("name", "partner_type", "role", "cvr")
 class PartnerForm(forms.Form):
     """One member of the partner circle. The letter of intent is uploaded separately (it is a file)."""
 
-    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    id = IntegerField(widget=forms.HiddenInput, required=False)
     name = forms.CharField(label=_("Name"), max_length=200)
     partner_type = forms.ChoiceField(label=_("Type"), choices=[("", _("Choose a type")), *ActorType.choices])
     role = forms.CharField(label=_("Role in the partner circle"), max_length=300)
-    cvr = forms.CharField(
-        label=_("CVR number (optional)"),
-        required=False,
-        max_length=11,  # 8 digits, perhaps written with spaces
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
+    cvr = CVRField(label=_("CVR number (optional)"), required=False)
 
     def clean_cvr(self) -> str:
         value = "".join(self.cleaned_data.get("cvr", "").split())

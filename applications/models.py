@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .validators import validate_cvr
+from clusterfund.validators import validate_cvr
 
 
 class Translated:

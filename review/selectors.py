@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy
 
 from applications.models import Application, Attachment, BoardMember, BusinessArea, Call, Criterion
 from applications.selectors import board_representation
-from applications.validators import cvr_is_valid
 from clusterfund.models import AuditEvent
 from clusterfund.money import format_kroner
 from clusterfund.roles import Role
+from clusterfund.validators import cvr_is_valid
 
 from .models import Assignment, JointAssessment, JointScore, RequirementCheck, Score, Side, Verdict
 from .scoring import WIDE_SPREAD, Totals, formula_text, points_formula_text, spread, weighted_totals
