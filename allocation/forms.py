@@ -85,7 +85,7 @@ class FrameForm(forms.Form):
         return f"{self.initial.get('year') or self.data.get(self.add_prefix('year'))} – {funder}"
 
 
-FrameFormSet = forms.formset_factory(FrameForm, extra=0)
+FrameFormSet = forms.formset_factory(FrameForm, extra=0, max_num=100, absolute_max=100)  # years x 2 funders
 
 
 def frame_initial(call: Call) -> list[dict]:

@@ -146,7 +146,7 @@ class OrganisationForm(forms.ModelForm):
 
     def clean_postcode(self) -> str:
         postcode = self.cleaned_data["postcode"].strip()
-        if postcode and not (len(postcode) == 4 and postcode.isdigit()):
+        if postcode and not (len(postcode) == 4 and postcode.isascii() and postcode.isdigit()):  # not "²"
             raise ValidationError(_("A Danish postcode has 4 digits."), code="postcode")
         return postcode
 

@@ -163,6 +163,8 @@ def actor_formset_class(*, call: Call, existing: int):
         extra=extra,
         can_delete=True,
         can_delete_extra=False,
+        max_num=100,
+        absolute_max=100,  # Django's default (2,000 rows) lets one post make the page build 2,000 forms
     )
 
 
@@ -193,7 +195,13 @@ class BasePartnerFormSet(forms.BaseFormSet):
 
 
 PartnerFormSet = forms.formset_factory(
-    PartnerForm, formset=BasePartnerFormSet, extra=1, can_delete=True, can_delete_extra=False, max_num=200
+    PartnerForm,
+    formset=BasePartnerFormSet,
+    extra=1,
+    can_delete=True,
+    can_delete_extra=False,
+    max_num=200,
+    absolute_max=200,
 )
 
 

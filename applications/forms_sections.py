@@ -219,6 +219,7 @@ BoardFormSet = forms.formset_factory(
     can_delete=True,
     can_delete_extra=False,
     max_num=40,
+    absolute_max=40,  # Django's default (1,040 rows) lets one post make the page build 1,040 forms
     validate_max=True,
 )
 
@@ -295,6 +296,7 @@ LocationFormSet = forms.formset_factory(
     can_delete=True,
     can_delete_extra=False,
     max_num=60,
+    absolute_max=60,
     validate_max=True,
 )
 

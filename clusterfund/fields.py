@@ -33,6 +33,13 @@ _DATE_CHARACTERS = re.compile(r"[0-9]{1,4}[./-][0-9]{1,2}[./-][0-9]{1,4}")
 _NUMBER_CHARACTERS = re.compile(r"[0-9.,\s]+")
 
 
+def whole_number_or_none(value, *, max_digits: int = 18) -> int | None:
+    """Return `value` (an id or a revision read from a request) as an int if it is 1 to `max_digits` digits 0–9,
+    else None. `str.isdigit()` is no test for this: it is true for '²', which int() refuses."""
+    text = value if isinstance(value, str) else ""
+    return int(text) if 0 < len(text) <= max_digits and text.isascii() and text.isdigit() else None
+
+
 def _typed_text(value, *, error, too_long=None) -> str:
     """Return `value` as text, stripped; raise ValidationError(`error`) if it is longer than anyone types
     (`too_long` instead, if given, when the long text is all digits and separators: a number too large)."""

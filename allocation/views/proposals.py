@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from applications.views.base import CallPermissionMixin
+from clusterfund.fields import whole_number_or_none
 from clusterfund.services import audit_record
 
 from ..exports import export_filename, proposal_csv, proposal_xlsx
@@ -201,7 +202,7 @@ class ProposalFillView(ProposalDetailView):
                 method=form.cleaned_data["method"],
                 unit=form.cleaned_data["unit"],
                 bounds=form.bounds(),
-                expected_revision=int(revision) if revision and revision.isdigit() else None,
+                expected_revision=whole_number_or_none(revision),
                 by=request.user,
             )
         except ValidationError as error:

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from django.views import View
 
 from applications.views.base import CallPermissionMixin
+from clusterfund.fields import whole_number_or_none
 
 from ..forms import AssignForm, BulkAssignForm
 from ..models import Assignment
@@ -106,7 +107,7 @@ class AssignView(CallPermissionMixin, View):
     def remove(self, request):
         assignment = get_object_or_404(
             Assignment.objects.select_related("reviewer"),
-            pk=request.POST.get("assignment") if str(request.POST.get("assignment", "")).isdigit() else None,
+            pk=whole_number_or_none(request.POST.get("assignment")),
             application__call=self.call,
         )
         try:

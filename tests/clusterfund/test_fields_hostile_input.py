@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils import translation
 
-from clusterfund.fields import CVRField, DateField, IntegerField, KronerField, SignedKronerField
+from clusterfund.fields import CVRField, DateField, IntegerField, KronerField, SignedKronerField, whole_number_or_none
 from clusterfund.validators import cvr_is_valid, validate_cvr
 
 HOSTILE = {
@@ -206,3 +206,11 @@ def test_a_request_cannot_carry_a_lone_surrogate_to_a_form():
     """Django decodes form data with replacement: an encoded lone surrogate (ED A0 80) arrives as U+FFFD."""
     assert QueryDict("name=%ED%A0%80")["name"] == "\ufffd" * 3
     assert QueryDict("name=%00")["name"] == "\x00"  # NUL does arrive: the fields refuse it
+
+
+@pytest.mark.parametrize(
+    ("typed", "number"),
+    [("12", 12), ("0", 0), ("²", None), ("１２", None), ("9" * 19, None), ("9" * 5000, None), ("", None), (None, None)],
+)
+def test_an_id_from_a_request_is_read_with_the_digits_0_to_9_only(typed, number):
+    assert whole_number_or_none(typed) == number
