@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views, views_documents
+from .forms import LoginForm
 
 urlpatterns = [
     # The front page is the applications app's (the list of calls); included by name, not imported,
@@ -12,7 +13,11 @@ urlpatterns = [
     path("tilgaengelighed/", views.AccessibilityStatementView.as_view(), name="accessibility"),
     # Django's auth views under Danish paths (not include("django.contrib.auth.urls"), whose own
     # "login" name would shadow ours).
-    path("konto/log-ind/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "konto/log-ind/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
+        name="login",
+    ),
     path("konto/log-af/", auth_views.LogoutView.as_view(), name="logout"),
     path("konto/adgangskode/skift/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("konto/adgangskode/skift/udfoert/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),

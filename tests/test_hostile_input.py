@@ -229,6 +229,10 @@ def stored_values_refused_by_their_forms(client, url: str) -> list[str]:
 class World:
     users: dict
     urls: dict
+    get_pages: dict
+
+
+MATRIX_PARAMETERS = ("area", "status", "eligibility", "sort", "dir", "criterion")
 
 
 PAGES = {
@@ -295,6 +299,17 @@ def build_world() -> World:
 
     proposal_submit(proposal=submitted, by=sec)
 
+    get_pages = {
+        # page: (role, url, the query parameters the view reads)
+        "review matrix filters": ("secretariat", reverse("review:matrix", args=[call.slug]), MATRIX_PARAMETERS),
+        "review matrix export": ("secretariat", reverse("review:export", args=[call.slug, "csv"]), MATRIX_PARAMETERS),
+        "review compare": ("secretariat", reverse("review:compare", args=[call.slug]), ("criterion", "a", "a", "a")),
+        "allocation compare": ("secretariat", reverse("allocation:compare", args=[allocation_call.slug]), ("a", "b")),
+        "organisation list": ("secretariat", reverse("applications:organisation_list"), ("q",)),
+        "register (query)": ("anonymous", reverse("applications:register"), ("next", "email")),
+        "resend confirmation (query)": ("anonymous", reverse("applications:resend_confirmation"), ("email",)),
+        "log in (query)": ("anonymous", reverse("login"), ("next",)),
+    }
     urls = {
         "register": reverse("applications:register"),
         "resend confirmation": reverse("applications:resend_confirmation"),
@@ -322,7 +337,7 @@ def build_world() -> World:
         "proposal review": reverse("allocation:proposal", args=[submitted.pk]),
         "memo meeting data": reverse("documents:list", args=["allocation-memo", proposal.pk]),
     }
-    return World(users=users, urls=urls)
+    return World(users=users, urls=urls, get_pages=get_pages)
 
 
 @pytest.fixture
@@ -463,3 +478,46 @@ def test_drawn_text_in_any_fields_of_every_form(client, world):
     """Hypothesis draws which fields of which form get which text (EXAMPLES per page)."""
     for page in PAGES:
         hostile_posts(client, world, page, examples=EXAMPLES)
+
+
+def test_the_stored_value_check_finds_a_value_its_form_refuses(client, world):
+    """The check can fail: an equity past the amount field's limit, written straight to the database, is reported."""
+    client = _client_for(client, world, "section requirements")
+    url = world.urls["section requirements"]
+    assert stored_values_refused_by_their_forms(client, url) == []
+    draft = Application.objects.get(pk=int(url.strip("/").split("/")[1]))
+    draft.equity = 10**12  # the database allows it; the form's SignedKronerField stops at 10.000.000.000
+    draft.save(update_fields=["equity"])
+    refused = stored_values_refused_by_their_forms(client, url)
+    assert len(refused) == 1 and refused[0].startswith("EvidenceForm.equity: '1.000.000.000.000'")
+
+
+def test_drawn_text_in_the_query_strings_pages_read(client, world):
+    """The pages that read their query string (filters, comparisons, search, `next`): no server error."""
+
+    @settings(
+        max_examples=EXAMPLES * len(world.get_pages),
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(page=st.sampled_from(sorted(world.get_pages)), data=st.data())
+    def get_drawn_query(page, data):
+        role, url, parameters = world.get_pages[page]
+        client.logout()
+        if role != "anonymous":
+            client.force_login(world.users[role])
+        query = [(name, data.draw(hostile_text, label=name)) for name in parameters]
+        encoded = urllib.parse.urlencode(query, encoding="utf-8", errors="surrogatepass")
+        response = client.get(f"{url}?{encoded}")
+        assert response.status_code < 500, f"{page}: {url}?{encoded[:200]} answered {response.status_code}"
+
+    get_drawn_query()
+    for page, (role, url, parameters) in world.get_pages.items():  # and each of the issue's inputs in each
+        client.logout()
+        if role != "anonymous":
+            client.force_login(world.users[role])
+        for sample in CORE_SAMPLES:
+            encoded = urllib.parse.urlencode([(name, sample) for name in parameters], errors="surrogatepass")
+            response = client.get(f"{url}?{encoded}")
+            assert response.status_code < 500, f"{page}: {url} with {sample[:20]!r} answered {response.status_code}"
