@@ -7,7 +7,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from clusterfund.fields import CVRField
-from clusterfund.validators import validate_cvr
 
 from .models import Message, Organisation
 from .services_account import duplicate_cvr_message
@@ -136,10 +135,9 @@ class OrganisationForm(forms.ModelForm):
             self.fields["cvr"].help_text = _("Contact the secretariat if the CVR number is wrong.")
 
     def clean_cvr(self) -> str:
-        cvr = self.cleaned_data["cvr"].replace(" ", "")
+        cvr = self.cleaned_data["cvr"]  # 8 digits with a matching check digit: CVRField checked it
         if self.instance.pk:
             return self.instance.cvr
-        validate_cvr(cvr)
         if Organisation.objects.filter(cvr=cvr).exists():
             raise ValidationError(duplicate_cvr_message(cvr), code="cvr_registered")
         return cvr

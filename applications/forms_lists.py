@@ -8,7 +8,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from clusterfund.fields import CVRField, IntegerField, KronerField
-from clusterfund.validators import validate_cvr
 
 from .models import Activity, ActivityActor, ActivityType, ActorType, Call, Funder
 from .selectors import activity_actor_problems, budget_years
@@ -180,13 +179,7 @@ class PartnerForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     partner_type = forms.ChoiceField(label=_("Type"), choices=[("", _("Choose a type")), *ActorType.choices])
     role = forms.CharField(label=_("Role in the partner circle"), max_length=300)
-    cvr = CVRField(label=_("CVR number (optional)"), required=False)
-
-    def clean_cvr(self) -> str:
-        value = "".join(self.cleaned_data.get("cvr", "").split())
-        if value:
-            validate_cvr(value)
-        return value
+    cvr = CVRField(label=_("CVR number (optional)"), required=False)  # cleans to 8 digits, or ''
 
 
 class BasePartnerFormSet(forms.BaseFormSet):

@@ -66,6 +66,8 @@ class KronerField(forms.CharField):
         "fraction": _("Write whole kroner without øre."),
         "too_large": _("The amount is unrealistically large (more than 10.000.000.000 kr.)."),
     }
+    # Whether a leading minus ('-' or the typographic '−') is read as a negative amount rather than refused.
+    allow_negative = False
 
     def __init__(self, *, max_amount: int = MAX_AMOUNT, **kwargs):
         self.max_amount = max_amount
@@ -89,7 +91,12 @@ class KronerField(forms.CharField):
         if not text:
             return None
         if text.startswith(("-", "\u2212")):
-            raise self._error("negative")
+            if not self.allow_negative:
+                raise self._error("negative")
+            rest = text[1:].strip()
+            if not rest or rest.startswith(("-", "\u2212")):
+                raise self._error("invalid")
+            return -self._whole_kroner(rest)
         return self._whole_kroner(text)
 
     def _whole_kroner(self, text: str) -> int:
@@ -101,7 +108,7 @@ class KronerField(forms.CharField):
             if match.group(2).strip("0"):
                 raise self._error("fraction")
             digits = match.group(1).replace(".", "")
-        elif text.isdigit() or any(char.isdigit() and not char.isascii() for char in text):
+        elif any(char.isdigit() and not char.isascii() for char in text):
             raise self._error("digits")  # e.g. full-width or superscript digits pasted from elsewhere
         else:
             raise self._error("invalid")
@@ -118,25 +125,12 @@ class SignedKronerField(KronerField):
     """Whole kroner that may be negative (equity can be): '-1.250.000' or '−1.250.000 kr.' (typographic minus);
     otherwise what KronerField accepts, within ± `max_amount`."""
 
+    allow_negative = True
+
     def __init__(self, **kwargs):
         # No numeric keypad: on phones it has no minus key.
         kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "off"}))
         super().__init__(**kwargs)
-
-    def to_python(self, value) -> int | None:
-        if value in self.empty_values:
-            return None
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        text = _typed_text(value, error=self._error("invalid"), too_long=self._error("too_large"))
-        if not text:
-            return None
-        if text.startswith(("-", "\u2212")):
-            rest = text[1:].strip()
-            if not rest or rest.startswith(("-", "\u2212")):
-                raise self._error("invalid")
-            return -self._whole_kroner(rest)
-        return self._whole_kroner(text)
 
 
 class IntegerField(forms.IntegerField):
