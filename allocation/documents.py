@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from applications.models import Application, BudgetFrame
 from clusterfund.documents import register_document
+from clusterfund.fields import DateField
 from clusterfund.money import format_kroner
 from clusterfund.rules import is_secretariat, is_subcommittee
 from review.scoring import rounded
@@ -44,7 +45,7 @@ class MeetingForm(forms.Form):
         max_length=200,
         initial=gettext_lazy("Danish Board of Business Development"),
     )
-    meeting_date = forms.DateField(
+    meeting_date = DateField(
         label=gettext_lazy("Date of the meeting"),
         help_text=gettext_lazy("For example 3.9.2020."),
     )

@@ -5,8 +5,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from applications.forms_fields import KronerField
 from applications.models import BudgetFrame, Call, Funder
+from clusterfund.fields import DateField, IntegerField, KronerField
 
 from .apportion import Bounds
 from .models import Proposal, ProposalApproval, Selection
@@ -20,7 +20,7 @@ class SelectionForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("The minister's decision"), choices=Selection.Decision.choices, widget=forms.RadioSelect
     )
-    decision_date = forms.DateField(
+    decision_date = DateField(
         label=_("Date of the decision"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y"],
@@ -53,13 +53,13 @@ class SelectionForm(forms.Form):
 class FrameForm(forms.Form):
     """One year's frame of one funder."""
 
-    year = forms.IntegerField(widget=forms.HiddenInput)
+    year = IntegerField(widget=forms.HiddenInput)
     funder = forms.ChoiceField(choices=Funder.choices, widget=forms.HiddenInput)
     amount = KronerField(
         label=_("Amount (kr.)"), required=False, help_text=_("Leave empty where the funder has no frame that year.")
     )
     source = forms.ChoiceField(label=_("Funding source"), choices=BudgetFrame.Source.choices)
-    source_year = forms.IntegerField(
+    source_year = IntegerField(
         label=_("Finance act year"),
         required=False,
         min_value=2000,
@@ -85,7 +85,7 @@ class FrameForm(forms.Form):
         return f"{self.initial.get('year') or self.data.get(self.add_prefix('year'))} – {funder}"
 
 
-FrameFormSet = forms.formset_factory(FrameForm, extra=0)
+FrameFormSet = forms.formset_factory(FrameForm, extra=0, max_num=100, absolute_max=100)  # years x 2 funders
 
 
 def frame_initial(call: Call) -> list[dict]:
@@ -161,7 +161,7 @@ class FillForm(forms.Form):
 class GridForm(forms.Form):
     """The proposal's amounts: one field per organisation and year, and the revision the page shows."""
 
-    revision = forms.IntegerField(widget=forms.HiddenInput)
+    revision = IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, grid, **kwargs):
         super().__init__(*args, **kwargs)

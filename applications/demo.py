@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from clusterfund.validators import cvr_with_check_digit
+
 from .models import (
     ActivityType,
     BudgetFrame,
@@ -18,7 +20,6 @@ from .models import (
     Region,
     Requirement,
 )
-from .validators import cvr_with_check_digit
 
 CPH = ZoneInfo("Europe/Copenhagen")
 CALL_SLUG = "klyngeindsats-2021-2024"

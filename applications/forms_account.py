@@ -6,11 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from clusterfund.fields import CVRField
 from clusterfund.models import email_key
 
 from .models import Message, Organisation
 from .services_account import duplicate_cvr_message
-from .validators import validate_cvr
 
 User = get_user_model()
 NAME_SIMILARITY = password_validation.UserAttributeSimilarityValidator(user_attributes=["full_name"])
@@ -84,11 +84,9 @@ def _formfield(field: models.Field, **kwargs):
 class OrganisationForm(forms.ModelForm):
     """An organisation's details. The CVR number is checked with modulus 11 and against those registered."""
 
-    cvr = forms.CharField(
+    cvr = CVRField(
         label=_("CVR number"),
-        max_length=11,  # 8 digits, with spaces as people often type them ("1234 5678")
         help_text=_("The organisation's 8-digit number in the Central Business Register (CVR)."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     postcode = forms.CharField(
         label=_("Postcode"),
@@ -138,17 +136,16 @@ class OrganisationForm(forms.ModelForm):
             self.fields["cvr"].help_text = _("Contact the secretariat if the CVR number is wrong.")
 
     def clean_cvr(self) -> str:
-        cvr = self.cleaned_data["cvr"].replace(" ", "")
+        cvr = self.cleaned_data["cvr"]  # 8 digits with a matching check digit: CVRField checked it
         if self.instance.pk:
             return self.instance.cvr
-        validate_cvr(cvr)
         if Organisation.objects.filter(cvr=cvr).exists():
             raise ValidationError(duplicate_cvr_message(cvr), code="cvr_registered")
         return cvr
 
     def clean_postcode(self) -> str:
         postcode = self.cleaned_data["postcode"].strip()
-        if postcode and not (len(postcode) == 4 and postcode.isdigit()):
+        if postcode and not (len(postcode) == 4 and postcode.isascii() and postcode.isdigit()):  # not "²"
             raise ValidationError(_("A Danish postcode has 4 digits."), code="postcode")
         return postcode
 

@@ -7,10 +7,10 @@ from django.forms.utils import ErrorDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .forms_fields import KronerField
+from clusterfund.fields import CVRField, IntegerField, KronerField
+
 from .models import Activity, ActivityActor, ActivityType, ActorType, Call, Funder
 from .selectors import activity_actor_problems, budget_years
-from .validators import validate_cvr
 
 # --- shared helpers ------------------------------------------------------------------------------
 
@@ -174,6 +174,8 @@ def actor_formset_class(*, call: Call, existing: int):
         extra=extra,
         can_delete=True,
         can_delete_extra=False,
+        max_num=100,
+        absolute_max=100,  # Django's default (2,000 rows) lets one post make the page build 2,000 forms
     )
 
 
@@ -185,22 +187,11 @@ PARTNER_FIELDS = ("name", "partner_type", "role", "cvr")
 class PartnerForm(forms.Form):
     """One member of the partner circle. The letter of intent is uploaded separately (it is a file)."""
 
-    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    id = IntegerField(widget=forms.HiddenInput, required=False)
     name = forms.CharField(label=_("Name"), max_length=200)
     partner_type = forms.ChoiceField(label=_("Type"), choices=[("", _("Choose a type")), *ActorType.choices])
     role = forms.CharField(label=_("Role in the partner circle"), max_length=300)
-    cvr = forms.CharField(
-        label=_("CVR number (optional)"),
-        required=False,
-        max_length=11,  # 8 digits, perhaps written with spaces
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
-
-    def clean_cvr(self) -> str:
-        value = "".join(self.cleaned_data.get("cvr", "").split())
-        if value:
-            validate_cvr(value)
-        return value
+    cvr = CVRField(label=_("CVR number (optional)"), required=False)  # cleans to 8 digits, or ''
 
 
 class BasePartnerFormSet(forms.BaseFormSet):
@@ -209,7 +200,13 @@ class BasePartnerFormSet(forms.BaseFormSet):
 
 
 PartnerFormSet = forms.formset_factory(
-    PartnerForm, formset=BasePartnerFormSet, extra=1, can_delete=True, can_delete_extra=False, max_num=200
+    PartnerForm,
+    formset=BasePartnerFormSet,
+    extra=1,
+    can_delete=True,
+    can_delete_extra=False,
+    max_num=200,
+    absolute_max=200,
 )
 
 

@@ -15,7 +15,8 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .forms_fields import KronerField
+from clusterfund.fields import DateField, IntegerField, KronerField, SignedKronerField
+
 from .models import Application, Attachment, BoardMember, Location, Region
 
 # An applicant's own words on how they meet one requirement; long enough for a page, short enough to read.
@@ -88,26 +89,6 @@ class LimitedTextField(forms.CharField):
             )
 
 
-class SignedKronerField(KronerField):
-    """Whole kroner that may be negative (equity can be): '-1.250.000' or '−1.250.000 kr.'."""
-
-    def __init__(self, **kwargs):
-        # No numeric keypad: on phones it has no minus key.
-        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "off"}))
-        super().__init__(**kwargs)
-
-    def to_python(self, value) -> int | None:
-        if isinstance(value, str):
-            text = value.strip().replace("\u2212", "-")  # the typographic minus sign, pasted from a report
-            if text.startswith("-"):
-                number = super().to_python(text[1:])
-                if number is None:
-                    raise ValidationError(self.error_messages["invalid"], code="invalid")
-                return -number
-            value = text
-        return super().to_python(value)
-
-
 # --- requirements -------------------------------------------------------------------------------
 
 
@@ -147,7 +128,7 @@ class EvidenceForm(forms.ModelForm):
         required=False,
         help_text=_("Whole kroner, e.g. 15.000.000."),
     )
-    staff_count = forms.IntegerField(label=_label("staff_count"), required=False, min_value=0, max_value=100_000)
+    staff_count = IntegerField(label=_label("staff_count"), required=False, min_value=0, max_value=100_000)
     gold_status = forms.ChoiceField(
         label=_label("gold_status"),
         choices=Application.GoldStatus.choices,
@@ -165,6 +146,7 @@ class EvidenceForm(forms.ModelForm):
     class Meta:
         model = Application
         fields = [name for names in EVIDENCE_FIELDS.values() for name in names]
+        field_classes = dict.fromkeys(("gold_awarded_on", "gold_expires_on", "gold_target_date"), DateField)
         widgets = {
             "gold_awarded_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "gold_expires_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -237,6 +219,7 @@ BoardFormSet = forms.formset_factory(
     can_delete=True,
     can_delete_extra=False,
     max_num=40,
+    absolute_max=40,  # Django's default (1,040 rows) lets one post make the page build 1,040 forms
     validate_max=True,
 )
 
@@ -313,6 +296,7 @@ LocationFormSet = forms.formset_factory(
     can_delete=True,
     can_delete_extra=False,
     max_num=60,
+    absolute_max=60,
     validate_max=True,
 )
 

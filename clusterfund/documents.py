@@ -42,6 +42,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .models import GeneratedDocument
+from .outbox import outbox_enqueue
 from .services import audit_record
 
 logger = logging.getLogger(__name__)
@@ -241,11 +242,13 @@ def document_downloaded(*, document: GeneratedDocument, by) -> None:
     )
 
 
-def _queue(document: GeneratedDocument) -> None:
-    from .outbox import outbox_enqueue
-    from .tasks import render_document
+# The task is named, not imported: clusterfund.tasks imports this module to do the rendering, and this
+# module must not import it back. The outbox stores the name with the change and sends it after the commit.
+RENDER_TASK = "clusterfund.tasks.render_document"
 
-    outbox_enqueue(render_document, document_id=document.pk)
+
+def _queue(document: GeneratedDocument) -> None:
+    outbox_enqueue(RENDER_TASK, document_id=document.pk)
 
 
 # --- rendering -------------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import get_language
 
+MAX_AMOUNT = 10_000_000_000  # 10 mia. kr.: any single amount larger is a typing error in this programme
+
 
 def _group(digits: str, sep: str) -> str:
     groups = []

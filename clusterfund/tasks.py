@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.core.mail import send_mail
 
+from .documents import document_render
+
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_email_task(*, subject: str, body: str, to: list[str]) -> int:
@@ -27,8 +29,6 @@ def render_document(document_id: int) -> str:
     Acks late and idempotent (see clusterfund.documents.document_render): a message redelivered after a
     worker died re-renders a version left "rendering" and leaves a finished one alone.
     """
-    from .documents import document_render
-
     return document_render(document_id=document_id)
 
 

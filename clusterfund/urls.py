@@ -1,21 +1,25 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.i18n import JavaScriptCatalog
-
-from applications.views.public import HomeView
 
 from . import views, views_documents, views_staff
+from .forms import LoginForm
 
 handler500 = "clusterfund.views.server_error"
 
 urlpatterns = [
-    path("", HomeView.as_view(), name="home"),
+    # The front page is the applications app's (the list of calls); included by name, not imported,
+    # so that the foundation does not know the apps above it.
+    path("", include("applications.urls_home")),
     path("start/", views.StartView.as_view(), name="start"),
     path("tilgaengelighed/", views.AccessibilityStatementView.as_view(), name="accessibility"),
     # Django's auth views under Danish paths (not include("django.contrib.auth.urls"), whose own
     # "login" name would shadow ours).
-    path("konto/log-ind/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "konto/log-ind/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
+        name="login",
+    ),
     path("konto/log-af/", auth_views.LogoutView.as_view(), name="logout"),
     path("konto/adgangskode/skift/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("konto/adgangskode/skift/udfoert/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
@@ -32,7 +36,6 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     *views_staff.urlpatterns,
     path("dokumenter/", include((views_documents.urlpatterns, views_documents.app_name))),

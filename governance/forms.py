@@ -7,9 +7,9 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from applications.forms_fields import KronerField
 from applications.models import ActivityType, Region
-from applications.validators import validate_cvr
+from clusterfund.fields import KronerField
+from clusterfund.validators import validate_cvr
 
 from .models import ActorKind, FundingSource, Grant, Indicator, PlanReviewNote
 

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, BusinessArea, Call, Criterion, Requirement
+from clusterfund.fields import IntegerField
 
 from .models import Assignment, JointAssessment, Side, Verdict
 from .selectors.assignments import reviewers
@@ -24,7 +25,7 @@ def _reviewer_label(user) -> str:
 class ScoreForm(forms.Form):
     """One criterion's score and justification. Both empty is allowed in a draft unless `require`."""
 
-    value = forms.IntegerField(required=False)
+    value = IntegerField(required=False)
     justification = forms.CharField(
         required=False, max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}), strip=True
     )
@@ -154,7 +155,7 @@ class JointVerdictForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = IntegerField(widget=forms.HiddenInput, min_value=0)
 
     @classmethod
     def initial_for(cls, joint: JointAssessment | None) -> dict:

@@ -3,8 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
-from applications.forms_fields import MAX_AMOUNT
-from clusterfund.money import format_kroner
+from clusterfund.money import MAX_AMOUNT, format_kroner
 
 
 def require(by, permission: str, obj=None) -> None:

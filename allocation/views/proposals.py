@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from applications.views.base import CallPermissionMixin
+from clusterfund.fields import whole_number_or_none
 
 from ..exports import export_filename
 from ..forms import CompareForm, FillForm, GridForm, ReviewForm
@@ -199,7 +200,7 @@ class ProposalFillView(ProposalDetailView):
                 method=form.cleaned_data["method"],
                 unit=form.cleaned_data["unit"],
                 bounds=form.bounds(),
-                expected_revision=int(revision) if revision and revision.isascii() and revision.isdigit() else None,
+                expected_revision=whole_number_or_none(revision),
                 by=request.user,
             )
         except ValidationError as error:

@@ -10,7 +10,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..validators import validate_cvr
+from clusterfund.validators import validate_cvr
+
 from .call import ActivityType, BusinessArea, Call, Criterion, Requirement
 from .organisation import Organisation, Region
 

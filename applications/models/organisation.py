@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..validators import validate_cvr
+from clusterfund.validators import validate_cvr
 
 
 class Region(models.TextChoices):

@@ -50,8 +50,9 @@ def base_url(request) -> str:
 
 
 def safe_next(request, candidate: str) -> str:
-    """Return `candidate` if it is a path on this site, else ''."""
-    if candidate and url_has_allowed_host_and_scheme(
+    """Return `candidate` if it is a path on this site ("/..."), else ''."""
+    # a path starting with "/" only: redirect() would look up any other text as a URL name
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate

@@ -53,7 +53,8 @@ class EditAttachmentMixin(ApplicationMixin):
     def back(self, anchor: str = ""):
         """Redirect to the page named by `next` (this site only), or to the section the file belongs to."""
         target = self.request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(
+        # a path starting with "/" only: redirect() would look up any other text as a URL name
+        if not target.startswith("/") or not url_has_allowed_host_and_scheme(
             target, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
         ):
             target = reverse("applications:section_attachments", args=[self.application.pk])

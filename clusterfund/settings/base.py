@@ -43,6 +43,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "clusterfund.middleware.DanishByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "clusterfund.middleware.RefuseNulInQueryMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

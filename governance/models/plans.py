@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import ActivityType
-from applications.validators import validate_cvr
+from clusterfund.validators import validate_cvr
 from review.models import Side
 
 from .grants import Grant

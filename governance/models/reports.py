@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Funder
-from applications.validators import validate_cvr
+from clusterfund.validators import validate_cvr
 
 from .grants import FundingSource, Grant
 from .indicators import Indicator

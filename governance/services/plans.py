@@ -23,9 +23,9 @@ from django.utils.translation import gettext as _
 
 from allocation.services.checks import check_amount, require
 from applications.models import ActivityType, Region
-from applications.validators import validate_cvr
 from clusterfund.rules import is_secretariat, is_ufm
 from clusterfund.services import audit_record
+from clusterfund.validators import validate_cvr
 from review.models import Side
 
 from ..models import (

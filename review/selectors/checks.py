@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from applications.models import Application, Attachment, BoardMember
 from applications.selectors import board_representation
-from applications.validators import cvr_is_valid
 from clusterfund.money import format_kroner
+from clusterfund.validators import cvr_is_valid
 
 from ..models import RequirementCheck, Verdict
 from .visibility import seen_by

@@ -1,13 +1,11 @@
-"""The matrix's order: ranks within a business area, and sorting the rows by a column."""
+"""The matrix's order: ranks within a business area, and sorting the rows (`matrix.Row`) by a column.
 
-from typing import TYPE_CHECKING
+The rows are not imported as a type: matrix imports this module, and modules never import each other.
+"""
 
 from applications.models import Criterion
 
 from ..scoring import Totals
-
-if TYPE_CHECKING:
-    from .matrix import Row
 
 
 def sort_keys(criteria: list[Criterion]) -> list[str]:
@@ -39,7 +37,7 @@ _COLUMN_VALUES = {
 }
 
 
-def _criterion_value(row: "Row", code: str):
+def _criterion_value(row, code: str):
     """Sort by the consensus, then by the mean of the visible scores; None when the cell has neither."""
     for cell in row.cells:
         if cell.criterion.code == code:
@@ -49,7 +47,7 @@ def _criterion_value(row: "Row", code: str):
     return None
 
 
-def _sort_value(row: "Row", key: str):
+def _sort_value(row, key: str):
     if key in _COLUMN_VALUES:
         return _COLUMN_VALUES[key](row)
     if key.startswith("c-"):
@@ -57,7 +55,7 @@ def _sort_value(row: "Row", key: str):
     return None
 
 
-def sorted_rows(rows: list["Row"], key: str, descending: bool) -> list["Row"]:
+def sorted_rows(rows: list, key: str, descending: bool) -> list:
     """Return the rows sorted by `key`; rows without a value come last whichever the direction."""
     by_name = sorted(rows, key=lambda r: r.application.organisation.name.lower())
     valued = [(v, r) for r in by_name if (v := _sort_value(r, key)) is not None]

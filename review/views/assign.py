@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from django.views import View
 
 from applications.views.base import CallPermissionMixin
+from clusterfund.fields import whole_number_or_none
 
 from ..forms import AssignForm, BulkAssignForm
 from ..models import Assignment
@@ -104,10 +105,9 @@ class AssignView(CallPermissionMixin, View):
         return redirect("review:assign", slug=slug)
 
     def remove(self, request):
-        posted = str(request.POST.get("assignment", ""))  # "²" is a digit to isdigit() but not to int()
         assignment = get_object_or_404(
             Assignment.objects.select_related("reviewer"),
-            pk=posted if posted.isascii() and posted.isdigit() else None,
+            pk=whole_number_or_none(request.POST.get("assignment")),
             application__call=self.call,
         )
         try:

@@ -9,6 +9,7 @@ from django.views import View
 
 from applications.models import Criterion, CriterionAnswer
 from applications.views.base import CallPermissionMixin
+from clusterfund.fields import whole_number_or_none
 from clusterfund.services import audit_record
 
 from ..exports import export_filename, matrix_csv, matrix_xlsx
@@ -200,7 +201,7 @@ class CompareView(CallPermissionMixin, View):
         criteria = list(self.call.criteria.all())
         code = request.GET.get("criterion") or (criteria[0].code if criteria else "")
         criterion = next((c for c in criteria if c.code == code), None)
-        ids = sorted({int(v) for v in request.GET.getlist("a") if v.isascii() and v.isdigit()})
+        ids = sorted({n for v in request.GET.getlist("a") if (n := whole_number_or_none(v)) is not None})
         error = ""
         columns = []
         if criterion is None:

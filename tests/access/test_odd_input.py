@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from applications.validators import cvr_is_valid
+from clusterfund.validators import cvr_is_valid
 from tests.access.world import build_world
 
 SUPERSCRIPT_TWO = "²"

@@ -7,8 +7,8 @@ from django.urls import reverse
 from applications.models import ActorType, Attachment, Partner
 from applications.services import application_create, section_version
 from applications.services_lists import partner_attach_letter
-from applications.validators import cvr_with_check_digit
 from clusterfund.models import AuditEvent
+from clusterfund.validators import cvr_with_check_digit
 from tests.factories.applications import CallFactory, OrganisationFactory
 
 VALID_CVR = cvr_with_check_digit("2991347")  # a CVR number whose check digit matches

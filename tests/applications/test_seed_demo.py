@@ -1,9 +1,9 @@
 from django.core.management import call_command
 
 from applications.models import BudgetFrame, Call, Criterion, Funder, Organisation
-from applications.validators import cvr_is_valid
 from clusterfund.models import User
 from clusterfund.roles import Role
+from clusterfund.validators import cvr_is_valid
 
 
 def test_seed_demo_creates_the_call_from_the_memo(demo):

@@ -18,7 +18,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from applications.models import Activity, Application, Organisation, Partner, Region
-from applications.validators import cvr_with_check_digit
+from clusterfund.validators import cvr_with_check_digit
 from tests.factories.applications import ApplicationFactory, open_call_with_parts
 from tests.factories.clusterfund import UserFactory
 

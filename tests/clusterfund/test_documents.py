@@ -141,6 +141,13 @@ def test_the_task_is_acks_late():
     assert render_document.acks_late is True
 
 
+def test_documents_queue_the_render_task_by_its_registered_name():
+    from clusterfund.celery import app
+
+    assert render_document.name == documents.RENDER_TASK
+    assert app.tasks[documents.RENDER_TASK].name == render_document.name
+
+
 def test_a_draft_has_no_dossier(make_user, secretariat):
     draft = complete_application(member=make_user("applicant"))
     with pytest.raises(ValidationError, match="submitted"):

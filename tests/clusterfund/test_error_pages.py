@@ -15,3 +15,11 @@ def test_500_page_renders_without_a_request_context():
 
     html = render_to_string("500.html")
     assert "<h1>" in html and 'lang="da"' in html
+
+
+def test_a_nul_in_the_query_string_is_a_bad_request_on_the_portals_own_page(client, db):
+    response = client.get("/?q=%00")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'lang="da"' in html and "Adressen kan ikke læses" in html
+    assert client.get("/?q=klynge").status_code == 200

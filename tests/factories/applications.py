@@ -15,7 +15,7 @@ from applications.models import (
     Region,
     Requirement,
 )
-from applications.validators import cvr_with_check_digit
+from clusterfund.validators import cvr_with_check_digit
 
 
 def _valid_cvr(n: int) -> str:

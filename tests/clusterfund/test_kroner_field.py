@@ -5,7 +5,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from applications.forms_fields import MAX_AMOUNT, KronerField
+from clusterfund.fields import KronerField
+from clusterfund.money import MAX_AMOUNT
 
 
 @pytest.fixture(autouse=True)

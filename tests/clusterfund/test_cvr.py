@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from applications.validators import cvr_is_valid, cvr_with_check_digit, validate_cvr
+from clusterfund.validators import cvr_is_valid, cvr_with_check_digit, validate_cvr
 
 
 @pytest.mark.parametrize("cvr", ["10150817", "25313763", "10103940"])
