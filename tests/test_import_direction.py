@@ -34,10 +34,26 @@ def _resolve(node: ast.ImportFrom, module: str, is_package: bool) -> str:
     return ".".join([*base, node.module] if node.module else base)
 
 
-def imported_modules(source: str, *, module: str, is_package: bool = False) -> list[tuple[int, str]]:
-    """Return (line, absolute module name) for every import statement in `source`, at any depth."""
+def _type_checking_only(tree: ast.AST) -> set[int]:
+    """Return the ids of the import nodes inside `if TYPE_CHECKING:` blocks (never executed at run time)."""
+    skipped = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and ast.unparse(node.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):
+            skipped.update(id(inner) for statement in node.body for inner in ast.walk(statement))
+    return skipped
+
+
+def imported_modules(
+    source: str, *, module: str, is_package: bool = False, run_time_only: bool = False
+) -> list[tuple[int, str]]:
+    """Return (line, absolute module name) for every import statement in `source`, at any depth (without those
+    under `if TYPE_CHECKING:` when `run_time_only`)."""
     found = []
-    for node in ast.walk(ast.parse(source)):
+    tree = ast.parse(source)
+    skipped = _type_checking_only(tree) if run_time_only else set()
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
         if isinstance(node, ast.Import):
             found.extend((node.lineno, alias.name) for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -87,7 +103,10 @@ def import_graph(root: Path = ROOT) -> dict[str, set[str]]:
         module: {
             target
             for _line, target in imported_modules(
-                path.read_text(encoding="utf-8"), module=module, is_package=path.name == "__init__.py"
+                path.read_text(encoding="utf-8"),
+                module=module,
+                is_package=path.name == "__init__.py",
+                run_time_only=True,  # a type-only import of each other is no circle when the code runs
             )
             if target in files and target != module
         }
@@ -128,6 +147,14 @@ def test_no_modules_import_each_other():
     """A circle of imports (even inside functions, as clusterfund.documents and .tasks had) is refused."""
     cycles = import_cycles(import_graph())
     assert not cycles, "\n".join(" <-> ".join(group) for group in cycles)
+
+
+def test_a_type_only_import_is_no_circle_but_still_a_layer_violation():
+    source = "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from allocation.models import Proposal\n"
+    assert imported_modules(source, module="review.selectors", run_time_only=True) == [(1, "typing")]
+    assert violations(source, module="review.selectors", filename="x.py") == [
+        "x.py:4: review.selectors imports allocation.models (allocation is above review)"
+    ]
 
 
 def test_the_cycle_check_catches_a_circle():
