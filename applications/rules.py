@@ -63,7 +63,6 @@ rules.add_perm("applications.create_organisation", rules.is_authenticated)
 rules.add_perm("applications.view_organisation", is_organisation_member | is_administrator)
 rules.add_perm("applications.change_organisation", is_organisation_member)
 rules.add_perm("applications.invite_member", is_organisation_member)
-rules.add_perm("applications.create_application", is_organisation_member)
 
 rules.add_perm(
     "applications.view_application", is_application_member | (is_portal_staff & is_past_draft & ~has_declared_conflict)
