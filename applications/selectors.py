@@ -88,13 +88,6 @@ class MissingItem:
         return f"{base}#{self.anchor}" if self.anchor else base
 
 
-def applications_for_user(user) -> QuerySet[Application]:
-    """Return the applications of every organisation the user acts for."""
-    return Application.objects.filter(organisation__members=user).select_related(
-        "call", "organisation", "business_area"
-    )
-
-
 def application_for_editing(*, pk: int) -> Application:
     """Return an application with what every section page needs; raise Application.DoesNotExist.
 
