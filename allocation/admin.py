@@ -1,11 +1,44 @@
 """The admin shows selections and proposals. Whatever an approved allocation has locked is read-only here
-(the models refuse too); changes otherwise go through the portal's pages, which audit them."""
+(the models and the database refuse too, and a refusal shows as a message, not an error page); changes
+otherwise go through the portal's pages, which audit them. An amount changed here on a submitted proposal
+makes a new revision (the database bumps it), which the members must approve again."""
 
-from django.contrib import admin
+from functools import wraps
+
+from django.contrib import admin, messages
+from django.db import IntegrityError, transaction
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 
 from clusterfund.services import audit_record
 
-from .models import Proposal, ProposalAmount, ProposalApproval, Selection, SelectionGrant, application_is_locked
+from .database_lock import LOCKED_MESSAGE, is_lock_refusal
+from .models import (
+    LockedError,
+    Proposal,
+    ProposalAmount,
+    ProposalApproval,
+    Selection,
+    SelectionGrant,
+    application_is_locked,
+)
+
+
+def _refusal_as_message(view):
+    """Wrap an admin view: the lock's refusal (database or model) becomes an error message and the page again."""
+
+    @wraps(view)
+    def wrapped(self, request, *args, **kwargs):
+        try:
+            with transaction.atomic():  # a refused write rolls back all of the view's writes, nothing more
+                return view(self, request, *args, **kwargs)
+        except (IntegrityError, LockedError) as error:
+            if not is_lock_refusal(error):
+                raise
+            self.message_user(request, LOCKED_MESSAGE, messages.ERROR)
+            return redirect(request.get_full_path())
+
+    return wrapped
 
 
 class ReadOnlyWhenLocked:
@@ -23,6 +56,29 @@ class ReadOnlyWhenLocked:
         if obj is not None and self.is_locked(obj):
             return False
         return super().has_delete_permission(request, obj)
+
+    @_refusal_as_message
+    def changeform_view(self, request, *args, **kwargs):
+        return super().changeform_view(request, *args, **kwargs)
+
+    @_refusal_as_message
+    def changelist_view(self, request, *args, **kwargs):
+        return super().changelist_view(request, *args, **kwargs)
+
+    @_refusal_as_message
+    def delete_view(self, request, *args, **kwargs):
+        return super().delete_view(request, *args, **kwargs)
+
+    def get_deleted_objects(self, objs, request):
+        """List what an approved allocation has locked among the protected objects, so the admin's delete
+        confirmation refuses to delete it (the "delete selected" action would otherwise meet the database's
+        refusal)."""
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        locked = [f"{obj} – {LOCKED_MESSAGE}" for obj in objs if self.is_locked(obj)]
+        if locked and super().has_delete_permission(request):
+            # the user may delete these in general; the lock is the reason, and the page should say so
+            perms_needed = {name for name in perms_needed if name != self.model._meta.verbose_name}
+        return deleted, model_count, perms_needed, [*protected, *locked]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -135,3 +191,19 @@ class ProposalAdmin(ReadOnlyWhenLocked, admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # proposals are created on the secretariat's page, filled by a helper
+
+    def save_formset(self, request, form, formset, change):
+        revision = form.instance.revision
+        super().save_formset(request, form, formset, change)
+        if formset.model is ProposalAmount:
+            form.instance.refresh_from_db(fields=["revision"])
+            if form.instance.revision != revision:
+                self.message_user(
+                    request,
+                    _(
+                        "The amounts of a proposal with the sub-committee changed, so it is now revision %(revision)s:"
+                        " the members must approve it again."
+                    )
+                    % {"revision": form.instance.revision},
+                    messages.WARNING,
+                )

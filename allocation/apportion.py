@@ -110,58 +110,19 @@ def check(
     """Return the reasons (possibly none) why `total` cannot be split among `keys` in multiples of `unit`
     within `bounds`, whatever the weights."""
     bounds = bounds or {}
-    problems: list[Problem] = []
-    if isinstance(total, bool) or not isinstance(total, int):
-        raise TypeError("The frame is whole kroner (int).")
-    if total < 0:
-        problems.append(Problem("negative_frame", _("The frame cannot be negative."), {}))
-    if isinstance(unit, bool) or not isinstance(unit, int) or unit <= 0:
-        problems.append(Problem("bad_unit", _("The rounding unit must be a positive number of whole kroner."), {}))
+    problems = _frame_problems(total, unit)
+    if any(p.code == "bad_unit" for p in problems):
         return problems
-    if total >= 0 and total % unit:
-        problems.append(
-            Problem(
-                "unit_does_not_divide",
-                _("The frame of %(frame)s cannot be split in whole units of %(unit)s."),
-                {"frame": total, "unit": unit},
-            )
-        )
     if not keys:
         if total > 0:
             problems.append(Problem("nobody", _("There is nobody to split the frame among."), {}))
         return problems
     low_sum, high_sum, unbounded = 0, 0, False
     for key in keys:
-        b = bounds.get(key, NO_BOUNDS)
-        name = _label(key, labels)
-        if b.minimum is not None and b.minimum < 0:
-            problems.append(
-                Problem("negative_minimum", _("The minimum for %(name)s cannot be negative."), {"name": name})
-            )
-        if b.maximum is not None and b.maximum < 0:
-            problems.append(
-                Problem("negative_maximum", _("The maximum for %(name)s cannot be negative."), {"name": name})
-            )
-        if b.minimum is not None and b.maximum is not None and b.minimum > b.maximum:
-            problems.append(
-                Problem(
-                    "min_above_max",
-                    _("The minimum for %(name)s (%(minimum)s) is above its maximum (%(maximum)s)."),
-                    {"name": name, "minimum": b.minimum, "maximum": b.maximum},
-                )
-            )
+        span = _units_within(bounds.get(key, NO_BOUNDS), unit, _label(key, labels), problems)
+        if span is None:
             continue
-        low = _ceil_div(max(b.minimum or 0, 0), unit)
-        high = None if b.maximum is None else max(b.maximum, 0) // unit
-        if high is not None and low > high:
-            problems.append(
-                Problem(
-                    "no_unit_within_bounds",
-                    _("No multiple of %(unit)s lies between the minimum and maximum for %(name)s."),
-                    {"name": name, "unit": unit},
-                )
-            )
-            continue
+        low, high = span
         low_sum += low * unit
         if high is None:
             unbounded = True
@@ -186,6 +147,57 @@ def check(
             )
         )
     return problems
+
+
+def _frame_problems(total: int, unit: int) -> list[Problem]:
+    """Return what is wrong with the frame and the rounding unit themselves (`bad_unit` ends the check)."""
+    problems: list[Problem] = []
+    if isinstance(total, bool) or not isinstance(total, int):
+        raise TypeError("The frame is whole kroner (int).")
+    if total < 0:
+        problems.append(Problem("negative_frame", _("The frame cannot be negative."), {}))
+    if isinstance(unit, bool) or not isinstance(unit, int) or unit <= 0:
+        problems.append(Problem("bad_unit", _("The rounding unit must be a positive number of whole kroner."), {}))
+        return problems
+    if total >= 0 and total % unit:
+        problems.append(
+            Problem(
+                "unit_does_not_divide",
+                _("The frame of %(frame)s cannot be split in whole units of %(unit)s."),
+                {"frame": total, "unit": unit},
+            )
+        )
+    return problems
+
+
+def _units_within(b: Bounds, unit: int, name: str, problems: list[Problem]) -> tuple[int, int | None] | None:
+    """Return the fewest and most units (None: no maximum) one key can get within its bounds; append what is
+    wrong with the bounds to `problems`, and return None when no multiple of `unit` fits."""
+    if b.minimum is not None and b.minimum < 0:
+        problems.append(Problem("negative_minimum", _("The minimum for %(name)s cannot be negative."), {"name": name}))
+    if b.maximum is not None and b.maximum < 0:
+        problems.append(Problem("negative_maximum", _("The maximum for %(name)s cannot be negative."), {"name": name}))
+    if b.minimum is not None and b.maximum is not None and b.minimum > b.maximum:
+        problems.append(
+            Problem(
+                "min_above_max",
+                _("The minimum for %(name)s (%(minimum)s) is above its maximum (%(maximum)s)."),
+                {"name": name, "minimum": b.minimum, "maximum": b.maximum},
+            )
+        )
+        return None
+    low = _ceil_div(max(b.minimum or 0, 0), unit)
+    high = None if b.maximum is None else max(b.maximum, 0) // unit
+    if high is not None and low > high:
+        problems.append(
+            Problem(
+                "no_unit_within_bounds",
+                _("No multiple of %(unit)s lies between the minimum and maximum for %(name)s."),
+                {"name": name, "unit": unit},
+            )
+        )
+        return None
+    return low, high
 
 
 def _clamped_shares(n: int, weights: list[Fraction], low: list[int], high: list[int | None]) -> list[Fraction]:

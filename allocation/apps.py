@@ -7,5 +7,6 @@ class AllocationConfig(AppConfig):
     verbose_name = _("Selection and allocation")
 
     def ready(self) -> None:
-        from . import dashboard, guards  # noqa: F401  (start-page panels; the frame lock outside the services)
+        # start-page panels; the SQLite function of the database's lock; the frame lock outside the services
+        from . import dashboard, database_lock, guards  # noqa: F401
         from .documents import KIND  # noqa: F401  (registers the allocation memo)

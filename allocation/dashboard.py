@@ -12,7 +12,7 @@ from .selectors import approved_allocations_for
 
 
 def _calls_in_review():
-    from review.selectors import MATRIX_STATUSES
+    from review.selectors.matrix import MATRIX_STATUSES
 
     return (
         Call.objects.filter(applications__status__in=MATRIX_STATUSES)

@@ -19,13 +19,9 @@ from applications.models import Application, BudgetFrame, Call, Funder
 from .apportion import ApportionError, apportion_years
 from .models import Proposal, Selection
 from .selectors import approved_proposal, joint_results
-from .services import (
-    proposal_approve,
-    proposal_create,
-    proposal_review,
-    proposal_submit,
-    selection_record,
-)
+from .services.approval import proposal_approve, proposal_review, proposal_submit
+from .services.proposals import proposal_create
+from .services.selection import selection_record
 
 UFM = "ufm@klyngeportalen.example"
 SECRETARIAT = "sekretariat@klyngeportalen.example"

@@ -77,6 +77,49 @@ def allocation_memo_snapshot(proposal: Proposal, options: dict) -> dict:
     designation_dates = sorted({s.decision_date for s in selected})
     received = Application.objects.filter(call=call, status__in=RECEIVED).count()
 
+    organisations, grant_totals = _organisation_entries(grid)
+    frames = _frame_entries(grid, grant_totals)
+    conditional_years = [f["year"] for f in frames if f["conditional"]]
+
+    return {
+        "meeting": {
+            "board": str(options.get("board") or _("Danish Board of Business Development")),
+            "date": options.get("meeting_date"),
+            "agenda_item": options.get("agenda_item", ""),
+        },
+        "call": {
+            "slug": call.slug,
+            "title": call.tr("title"),
+            "period": _span(call.years),
+            "opens_at": call.opens_at,
+            "deadline": call.deadline,
+        },
+        "received": received,
+        "areas": call.areas.count(),
+        "selected_count": len(selected),
+        "designation_dates": designation_dates,
+        "proposal": _proposal_entry(proposal),
+        "years": years,
+        "period": _span(years),
+        "organisations": organisations,
+        "frames": frames,
+        "grant_totals": [grant_totals[y] for y in years],
+        "grant_total": sum(grant_totals.values()),
+        "total": grid.total,
+        "frame_total": grid.frame_total,
+        "difference": grid.difference,
+        "over": max(0, -grid.difference),
+        "conditional_years": conditional_years,
+        "conditional_span": _span(conditional_years),
+        "problems": list(grid.problems),
+        "approvals": _approval_entries(proposal),
+        "decisions": _decisions(organisations=organisations, frames=frames, years=years, total=grid.total),
+    }
+
+
+def _organisation_entries(grid) -> tuple[list[dict], dict[int, int]]:
+    """Return one entry per organisation of the grid, and the UFM grants' total per year."""
+    years = grid.years
     organisations = []
     grant_totals = dict.fromkeys(years, 0)
     for row in grid.rows:
@@ -99,6 +142,11 @@ def allocation_memo_snapshot(proposal: Proposal, options: dict) -> dict:
                 "total": row.total,
             }
         )
+    return organisations, grant_totals
+
+
+def _frame_entries(grid, grant_totals: dict[int, int]) -> list[dict]:
+    """Return one entry per year: the board's frame, what is allocated, the funding source and UFM's grants."""
     frames = []
     for total in grid.totals:
         frame = total.frame
@@ -114,8 +162,11 @@ def allocation_memo_snapshot(proposal: Proposal, options: dict) -> dict:
                 "ufm_grants": grant_totals[total.year],
             }
         )
-    conditional_years = [f["year"] for f in frames if f["conditional"]]
+    return frames
 
+
+def _approval_entries(proposal: Proposal) -> list[dict]:
+    """Return the approvals of the proposal's current revision (none for a draft)."""
     approvals = []
     if proposal.status != Proposal.Status.DRAFT:
         for approval in approval_state(proposal=proposal).approvals:
@@ -131,52 +182,22 @@ def allocation_memo_snapshot(proposal: Proposal, options: dict) -> dict:
                     "at": approval.at,
                 }
             )
+    return approvals
 
+
+def _proposal_entry(proposal: Proposal) -> dict:
     return {
-        "meeting": {
-            "board": str(options.get("board") or _("Danish Board of Business Development")),
-            "date": options.get("meeting_date"),
-            "agenda_item": options.get("agenda_item", ""),
-        },
-        "call": {
-            "slug": call.slug,
-            "title": call.tr("title"),
-            "period": _span(call.years),
-            "opens_at": call.opens_at,
-            "deadline": call.deadline,
-        },
-        "received": received,
-        "areas": call.areas.count(),
-        "selected_count": len(selected),
-        "designation_dates": designation_dates,
-        "proposal": {
-            "number": proposal.number,
-            "title": proposal.title,
-            "status": proposal.status,
-            "status_label": str(Proposal.Status(proposal.status).label),
-            "method": proposal.method,
-            "method_label": str(Proposal.Method(proposal.method).label),
-            "unit": proposal.unit,
-            "revision": proposal.revision,
-            "submitted_at": proposal.submitted_at,
-            "approved_at": proposal.approved_at,
-            "approved_by": proposal.approved_by.get_full_name() if proposal.approved_by else "",
-        },
-        "years": years,
-        "period": _span(years),
-        "organisations": organisations,
-        "frames": frames,
-        "grant_totals": [grant_totals[y] for y in years],
-        "grant_total": sum(grant_totals.values()),
-        "total": grid.total,
-        "frame_total": grid.frame_total,
-        "difference": grid.difference,
-        "over": max(0, -grid.difference),
-        "conditional_years": conditional_years,
-        "conditional_span": _span(conditional_years),
-        "problems": list(grid.problems),
-        "approvals": approvals,
-        "decisions": _decisions(organisations=organisations, frames=frames, years=years, total=grid.total),
+        "number": proposal.number,
+        "title": proposal.title,
+        "status": proposal.status,
+        "status_label": str(Proposal.Status(proposal.status).label),
+        "method": proposal.method,
+        "method_label": str(Proposal.Method(proposal.method).label),
+        "unit": proposal.unit,
+        "revision": proposal.revision,
+        "submitted_at": proposal.submitted_at,
+        "approved_at": proposal.approved_at,
+        "approved_by": proposal.approved_by.get_full_name() if proposal.approved_by else "",
     }
 
 

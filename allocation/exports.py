@@ -41,59 +41,43 @@ def proposal_table(proposal: Proposal) -> tuple[list[str], list[list]]:
         *[_("Board %(year)s") % {"year": y} for y in years],
         _("Board in total"),
     ]
-    rows = []
-    for row in grid.rows:
-        application = row.application
-        rows.append(
-            [
-                _safe(application.organisation.name),
-                application.organisation.cvr,
-                _safe(application.business_area.tr("name")) if application.business_area else "",
-                *[row.grants.get(y, 0) for y in years],
-                row.grant_total,
-                *[row.amounts.get(y, 0) for y in years],
-                row.total,
-            ]
-        )
+    rows = [_organisation_row(row, years) for row in grid.rows]
     grant_totals = [sum(r.grants.get(y, 0) for r in grid.rows) for y in years]
     rows.append([_("Total"), "", "", *grant_totals, sum(grant_totals), *[t.total for t in grid.totals], grid.total])
-    board, ufm = grid.totals, frames_of(call=proposal.call, funder=Funder.UFM)
-    board_frames = [t.frame for t in board]
-    ufm_frames = [ufm.get(y) for y in years]
-    rows.append(
-        [
-            _("Frame"),
-            "",
-            "",
-            *[f.amount if f else "" for f in ufm_frames],
-            sum(f.amount for f in ufm_frames if f),
-            *[f.amount if f else "" for f in board_frames],
-            sum(f.amount for f in board_frames if f),
-        ]
-    )
-    rows.append(
-        [
-            _("Funding source"),
-            "",
-            "",
-            *[f.source_label if f else "" for f in ufm_frames],
-            "",
-            *[f.source_label if f else "" for f in board_frames],
-            "",
-        ]
-    )
-    rows.append(
-        [
-            _("Conditional"),
-            "",
-            "",
-            *[(_("Yes") if f.is_conditional else _("No")) if f else "" for f in ufm_frames],
-            "",
-            *[(_("Yes") if f.is_conditional else _("No")) if f else "" for f in board_frames],
-            "",
-        ]
-    )
+    ufm = frames_of(call=proposal.call, funder=Funder.UFM)
+    rows.extend(_frame_rows(ufm_frames=[ufm.get(y) for y in years], board_frames=[t.frame for t in grid.totals]))
     return header, rows
+
+
+def _organisation_row(row, years: list[int]) -> list:
+    application = row.application
+    return [
+        _safe(application.organisation.name),
+        application.organisation.cvr,
+        _safe(application.business_area.tr("name")) if application.business_area else "",
+        *[row.grants.get(y, 0) for y in years],
+        row.grant_total,
+        *[row.amounts.get(y, 0) for y in years],
+        row.total,
+    ]
+
+
+def _frame_rows(*, ufm_frames: list, board_frames: list) -> list[list]:
+    """Return the rows of the frames (UFM's, then the board's, per year): amount, funding source, conditional."""
+
+    def amounts(frames):
+        return [*[f.amount if f else "" for f in frames], sum(f.amount for f in frames if f)]
+
+    def sources(frames):
+        return [*[f.source_label if f else "" for f in frames], ""]
+
+    def conditions(frames):
+        return [*[(_("Yes") if f.is_conditional else _("No")) if f else "" for f in frames], ""]
+
+    return [
+        [label, "", "", *cells(ufm_frames), *cells(board_frames)]
+        for label, cells in ((_("Frame"), amounts), (_("Funding source"), sources), (_("Conditional"), conditions))
+    ]
 
 
 def proposal_csv(proposal: Proposal) -> bytes:

@@ -1,6 +1,6 @@
 """The budget frames belong to `applications` (and its admin edits them as part of a call). Once an
 allocation of the call is approved they are fixed; these receivers refuse a change through any path that
-bypasses `allocation.services.frames_save` (which refuses first, with a readable message)."""
+bypasses `allocation.services.frames.frames_save` (which refuses first, with a readable message)."""
 
 from django.db.models.signals import pre_delete, pre_save
 from django.dispatch import receiver

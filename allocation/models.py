@@ -4,7 +4,10 @@ The budget frames themselves are `applications.models.BudgetFrame`; this app edi
 is approved) and checks each year's sum against them.
 
 An approved proposal is locked: its rows refuse to be saved or deleted (`LockedError`), whatever the path
-(service, view or admin); the services also refuse first, with a message people can read.
+(service, view or admin); the services also refuse first, with a message people can read. Below both, the
+database refuses too (triggers of migration 0002, on PostgreSQL and SQLite: queryset `update()`/`delete()`
+and raw SQL included), and bumps a submitted proposal's revision whenever its amounts change, so the members'
+approvals of other amounts stop counting (see allocation/database_lock.py).
 """
 
 from django.conf import settings

@@ -30,10 +30,10 @@ class JointResult:
 def joint_results(*, call: Call) -> dict[int, JointResult]:
     """Return application pk -> the joint assessment's result, for every application in the call's review.
 
-    The one place this app reads the review's conclusions: `review.selectors.review_matrix` without a viewer
+    The one place this app reads the review's conclusions: `review.selectors.matrix.review_matrix` without a viewer
     (nothing hidden) gives the consensus totals, eligibility and ranks in a fixed number of queries.
     """
-    from review.selectors import review_matrix
+    from review.selectors.matrix import review_matrix
 
     matrix = review_matrix(call=call, viewer=None)
     return {
@@ -125,7 +125,7 @@ def _rank_key(row: SelectionRow):
 def selection_overview(*, call: Call) -> list[AreaGroup]:
     """Return per business area the applications in the review, ranked by the joint assessment, each with
     its selection (if recorded) and grants."""
-    from review.selectors import MATRIX_STATUSES
+    from review.selectors.matrix import MATRIX_STATUSES
 
     results = joint_results(call=call)
     selections = {s.application_id: s for s in selections_of(call=call)}

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from clusterfund.outbox import outbox_enqueue
 from clusterfund.services import audit_record
 
 from .models import Application, Attachment, Call, Organisation, SectionState
@@ -237,9 +238,9 @@ def application_submit(*, application: Application, by, now: datetime | None = N
     )
     from .tasks import render_receipt, send_receipt_email
 
-    application_id = locked.pk
-    transaction.on_commit(lambda: render_receipt.delay(application_id=application_id))
-    transaction.on_commit(lambda: send_receipt_email.delay(application_id=application_id))
+    # stored with the submission, sent after the commit: a broker that is down only delays the receipt
+    outbox_enqueue(render_receipt, application_id=locked.pk)
+    outbox_enqueue(send_receipt_email, application_id=locked.pk)
     return locked
 
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusterfund.models import AuditEvent
+from clusterfund.outbox import outbox_enqueue
 from clusterfund.roles import Role
 from clusterfund.services import audit_record
 from clusterfund.tasks import send_email_task
@@ -69,7 +70,7 @@ def _send(*, to: list[str], template: str, context: dict) -> None:
     """Render a plain-text e-mail now (in the active language) and send it after the transaction commits."""
     subject = " ".join(render_to_string(f"applications/account/email/{template}_subject.txt", context).split())
     body = render_to_string(f"applications/account/email/{template}.txt", context)
-    transaction.on_commit(lambda: send_email_task.delay(subject=subject, body=body, to=to))
+    outbox_enqueue(send_email_task, subject=subject, body=body, to=to)
 
 
 def _grant_applicant_role(user) -> None:

@@ -145,7 +145,15 @@ def locust(env: dict, host: str, user_class: str, users: int, seconds: int, pref
         "WARNING",
         user_class,
     ]
-    subprocess.run(command, cwd=ROOT, env=env, check=False, timeout=seconds + 120, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        command,
+        cwd=ROOT,
+        env=env,
+        check=False,
+        timeout=seconds + 120,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     with open(f"{prefix}_stats.csv") as stats:
         rows = list(csv.DictReader(stats))
     return {row["Name"]: row for row in rows}

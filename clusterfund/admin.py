@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent, GeneratedDocument, User
+from .models import AuditEvent, GeneratedDocument, OutboxMessage, User
 
 admin.site.site_header = _("Klyngeportalen administration")
 admin.site.site_title = _("Klyngeportalen")
@@ -23,8 +23,21 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """An admin that shows rows and never adds, changes or deletes one (services write them)."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """Read-only: the audit log is append-only and written only by services."""
 
     list_display = ["at", "actor_label", "action", "object_repr"]
@@ -33,18 +46,9 @@ class AuditEventAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(GeneratedDocument)
-class GeneratedDocumentAdmin(admin.ModelAdmin):
+class GeneratedDocumentAdmin(ReadOnlyAdmin):
     """Read-only: versions are made by `document_request` and rendered by the task; an archive is not edited."""
 
     list_display = ["title", "kind", "version", "status", "requested_by", "requested_at", "page_count"]
@@ -53,11 +57,13 @@ class GeneratedDocumentAdmin(admin.ModelAdmin):
     date_hierarchy = "requested_at"
     readonly_fields = [f.name for f in GeneratedDocument._meta.fields]
 
-    def has_add_permission(self, request) -> bool:
-        return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    """Read-only: what the portal has queued, when it reached the broker, when it ran, and the last error."""
 
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+    list_display = ["pk", "task", "created_at", "sent_at", "done_at", "attempts"]
+    list_filter = ["task", ("done_at", admin.EmptyFieldListFilter), ("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["task", "last_error"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]

@@ -7,7 +7,8 @@ from celery.signals import worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clusterfund.settings.dev")
 
-app = Celery("clusterfund")
+# Every task is an OutboxTask: a delivery of an outbox row (clusterfund.outbox) runs once.
+app = Celery("clusterfund", task_cls="clusterfund.outbox:OutboxTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

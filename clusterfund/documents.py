@@ -237,10 +237,10 @@ def document_downloaded(*, document: GeneratedDocument, by) -> None:
 
 
 def _queue(document: GeneratedDocument) -> None:
+    from .outbox import outbox_enqueue
     from .tasks import render_document
 
-    document_id = document.pk
-    transaction.on_commit(lambda: render_document.delay(document_id=document_id))
+    outbox_enqueue(render_document, document_id=document.pk)
 
 
 # --- rendering -------------------------------------------------------------------------------------

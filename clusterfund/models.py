@@ -1,4 +1,5 @@
-"""The project's own models: the user (e-mail login) and the append-only audit log."""
+"""The project's own models: the user (e-mail login), the append-only audit log, generated documents and
+the outbox of background tasks."""
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -213,3 +214,37 @@ class GeneratedDocument(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class OutboxMessage(models.Model):
+    """A background task the portal owes someone (a receipt, an e-mail, a memo render), stored in the same
+    transaction as the change that calls for it.
+
+    `clusterfund.outbox` hands the row to the Celery broker after the commit and marks it sent; the task
+    marks it done when it has run. A broker that is down only delays the row: the next drain (the
+    periodic task, `manage.py outbox_drain`) sends it.
+    """
+
+    task = models.CharField(_("task"), max_length=200)
+    kwargs = models.JSONField(_("arguments"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("handed to the queue"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("queued task")
+        verbose_name_plural = _("queued tasks")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["created_at"], condition=models.Q(done_at__isnull=True), name="outbox_not_done_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} #{self.pk}"
+
+    @property
+    def task_id(self) -> str:
+        """The Celery task id every delivery of this row carries: the task finds its row by it."""
+        return f"outbox-{self.pk}"

@@ -30,3 +30,11 @@ def render_document(document_id: int) -> str:
     from .documents import document_render
 
     return document_render(document_id=document_id)
+
+
+@shared_task(ignore_result=True)
+def drain_outbox() -> int:
+    """Hand the outbox's waiting rows to the broker (Celery beat runs it every OUTBOX_DRAIN_INTERVAL seconds)."""
+    from .outbox import outbox_drain
+
+    return outbox_drain()

@@ -6,6 +6,8 @@ from applications.views.public import HomeView
 
 from . import views, views_documents, views_staff
 
+handler500 = "clusterfund.views.server_error"
+
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("start/", views.StartView.as_view(), name="start"),

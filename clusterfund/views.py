@@ -1,8 +1,16 @@
+import logging
+import sys
+
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseServerError
+from django.template.loader import render_to_string
 from django.views.generic import TemplateView
 
 from .dashboard import panels_for
 from .roles import roles_of
+
+logger = logging.getLogger(__name__)
 
 
 class StartView(LoginRequiredMixin, TemplateView):
@@ -17,3 +25,18 @@ class StartView(LoginRequiredMixin, TemplateView):
 
 class AccessibilityStatementView(TemplateView):
     template_name = "clusterfund/accessibility.html"
+
+
+DATABASE_UNAVAILABLE_RETRY_AFTER = 30  # seconds: a PostgreSQL restart or fail-over takes about that long
+
+
+def server_error(request):
+    """The 500 handler: a database that cannot be reached (a restart, a fail-over) is a 503 "try again in a
+    moment" with Retry-After, any other error the plain 500 page. Both templates need no database."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        logger.error("Database unavailable: %s", error)
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(DATABASE_UNAVAILABLE_RETRY_AFTER)
+        return response
+    return HttpResponseServerError(render_to_string("500.html"))

@@ -6,7 +6,7 @@ from clusterfund.dashboard import register_panel
 from clusterfund.roles import Role
 
 from .models import Assignment
-from .selectors import MATRIX_STATUSES
+from .selectors.matrix import MATRIX_STATUSES
 
 
 def _reviewer_context(user) -> dict:

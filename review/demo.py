@@ -38,7 +38,7 @@ from applications.selectors import application_content
 from applications.services import application_digest
 
 from .models import Assignment, JointAssessment
-from .selectors import requirement_suggestions
+from .selectors.checks import requirement_suggestions
 from .services import (
     CheckInput,
     ScoreInput,

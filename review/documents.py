@@ -21,7 +21,7 @@ from clusterfund.documents import register_document
 
 from .models import Assignment, JointAssessment, RequirementCheck, Verdict
 from .scoring import formula_text, points_formula_text, rounded
-from .selectors import MATRIX_STATUSES, review_matrix
+from .selectors.matrix import MATRIX_STATUSES, Group, Row, review_matrix
 
 KIND = "recommendation-memo"
 
@@ -57,59 +57,41 @@ def _number(value) -> str | None:
     return None if value is None else str(rounded(value))
 
 
-def recommendation_memo_snapshot(call: Call, options: dict) -> dict:
-    """Return the recommendation memo's data for `call` (JSON-safe); raise ValidationError if no application
-    has been assessed yet."""
-    matrix = review_matrix(call=call, viewer=None, sort="rank")
-    if not matrix.rows:
-        raise ValidationError(
-            gettext_lazy("No application of the call is in the review yet, so there is nothing to recommend.")
-        )
-    criteria = matrix.criteria
-    requirements = list(call.requirements.all())
-    verdicts = _verdicts(call)
-    reasons = dict(
-        JointAssessment.objects.filter(application__call=call).values_list("application_id", "eligibility_reasons")
-    )
-    areas = []
-    decisions = []
-    totals = Counter()
-    for group in matrix.groups:
-        rows = []
-        for row in group.rows:
-            application = row.application
-            summary = [_summary(verdicts[application.pk][r.pk]) for r in requirements]
-            rows.append(
-                {
-                    "name": application.organisation.name,
-                    "cvr": application.organisation.cvr,
-                    "rank": row.rank,
-                    "scores": [cell.consensus for cell in row.cells],
-                    "mean": _number(row.mean),
-                    "points": _number(row.points),
-                    "eligible": row.eligible,
-                    "reasons": reasons.get(application.pk, "") if row.eligible is False else "",
-                    "recommendation": row.recommendation,
-                    "recommendation_label": row.recommendation_label,
-                    "agreed": row.agreed,
-                    "requirements": [
-                        {"verdict": verdict, "label": str(Verdict(verdict).label) if verdict else ""}
-                        for verdict in summary
-                    ],
-                }
-            )
-            totals["assessed"] += 1
-            totals["ineligible"] += row.eligible is False
-            totals["recommended"] += row.recommendation == JointAssessment.Recommendation.RECOMMEND
-        area_name = group.area.tr("name") if group.area else _("No business area")
-        areas.append(
-            {
-                "name": area_name,
-                "rows": rows,
-                "ineligible": [r for r in rows if r["eligible"] is False],
-            }
-        )
-        decisions.append(_area_decision(area_name, rows))
+def _memo_row(row: Row, requirements: list, verdicts: dict, reasons: dict[int, str]) -> dict:
+    """Return one application's line in the memo: its scores, the reviewers' requirement verdicts, the
+    recommendation and (if ineligible) the reasons."""
+    application = row.application
+    summary = [_summary(verdicts[application.pk][r.pk]) for r in requirements]
+    return {
+        "name": application.organisation.name,
+        "cvr": application.organisation.cvr,
+        "rank": row.rank,
+        "scores": [cell.consensus for cell in row.cells],
+        "mean": _number(row.mean),
+        "points": _number(row.points),
+        "eligible": row.eligible,
+        "reasons": reasons.get(application.pk, "") if row.eligible is False else "",
+        "recommendation": row.recommendation,
+        "recommendation_label": row.recommendation_label,
+        "agreed": row.agreed,
+        "requirements": [
+            {"verdict": verdict, "label": str(Verdict(verdict).label) if verdict else ""} for verdict in summary
+        ],
+    }
+
+
+def _memo_area(group: Group, requirements: list, verdicts: dict, reasons: dict[int, str]) -> dict:
+    """Return one business area's section of the memo, its applications in the matrix's (rank) order."""
+    rows = [_memo_row(row, requirements, verdicts, reasons) for row in group.rows]
+    return {
+        "name": group.area.tr("name") if group.area else _("No business area"),
+        "rows": rows,
+        "ineligible": [r for r in rows if r["eligible"] is False],
+    }
+
+
+def _memo_call(call: Call, criteria: list, requirements: list) -> dict:
+    """Return the memo's account of the call: its title and period, the criteria, requirements and formulas."""
     return {
         "call": {
             "title": call.tr("title"),
@@ -130,12 +112,32 @@ def recommendation_memo_snapshot(call: Call, options: dict) -> dict:
         "requirements": [{"code": r.code, "text": r.tr("text")} for r in requirements],
         "formula": formula_text(criteria),
         "points_formula": points_formula_text(criteria),
+    }
+
+
+def recommendation_memo_snapshot(call: Call, options: dict) -> dict:
+    """Return the recommendation memo's data for `call` (JSON-safe); raise ValidationError if no application
+    has been assessed yet."""
+    matrix = review_matrix(call=call, viewer=None, sort="rank")
+    if not matrix.rows:
+        raise ValidationError(
+            gettext_lazy("No application of the call is in the review yet, so there is nothing to recommend.")
+        )
+    requirements = list(call.requirements.all())
+    verdicts = _verdicts(call)
+    reasons = dict(
+        JointAssessment.objects.filter(application__call=call).values_list("application_id", "eligibility_reasons")
+    )
+    areas = [_memo_area(group, requirements, verdicts, reasons) for group in matrix.groups]
+    rows = [row for area in areas for row in area["rows"]]
+    return {
+        **_memo_call(call, matrix.criteria, requirements),
         "areas": areas,
-        "assessed": totals["assessed"],
-        "ineligible": totals["ineligible"],
-        "recommended": totals["recommended"],
+        "assessed": len(rows),
+        "ineligible": sum(row["eligible"] is False for row in rows),
+        "recommended": sum(row["recommendation"] == JointAssessment.Recommendation.RECOMMEND for row in rows),
         "area_count": len(areas),
-        "decisions": decisions,
+        "decisions": [_area_decision(area["name"], area["rows"]) for area in areas],
     }
 
 

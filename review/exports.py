@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from .scoring import rounded
-from .selectors import Matrix
+from .selectors.matrix import Matrix
 
 
 def export_header(matrix: Matrix) -> list[str]:

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import Application, BusinessArea, Call, Criterion, Requirement
 
 from .models import Assignment, JointAssessment, Side, Verdict
-from .selectors import ELIGIBILITY_FILTERS, MATRIX_STATUSES, reviewers
+from .selectors.assignments import reviewers
+from .selectors.matrix import ELIGIBILITY_FILTERS, MATRIX_STATUSES
 from .services import REVIEWABLE_STATUSES, CheckInput, ScoreInput
 
 TEXT_MAX = 4000

@@ -10,7 +10,7 @@ from applications.rules import has_declared_conflict
 from clusterfund.rules import is_portal_staff, is_reviewer, is_secretariat, is_ufm
 
 from .models import Assignment
-from .selectors import others_visible
+from .selectors.visibility import others_visible
 
 
 def _own(user, application) -> Assignment | None:

@@ -388,6 +388,65 @@ def _withdraw_confirmations(joint: JointAssessment, by) -> None:
     )
 
 
+def _clean_verdict(eligible: bool | None, eligibility_reasons: str, recommendation: str) -> str:
+    """Return the stripped reasons; raise ValidationError if an ineligible verdict has no reasons or the
+    recommendation is not one of the choices."""
+    reasons = (eligibility_reasons or "").strip()
+    if eligible is False and not reasons:
+        raise ValidationError({"eligibility_reasons": _("Give the reasons why the requirements are not met.")})
+    if recommendation and recommendation not in JointAssessment.Recommendation.values:
+        raise ValidationError({"recommendation": _("Choose recommend or do not recommend.")})
+    return reasons
+
+
+def _save_joint_scores(joint: JointAssessment, application: Application, scores: Iterable[ScoreInput]) -> dict:
+    """Save the consensus scores that differ from the saved ones; return criterion code -> {"before",
+    "after"} for each one saved."""
+    changes: dict[str, dict] = {}
+    existing = {s.criterion_id: s for s in joint.scores.select_related("criterion")}
+    for item in scores:
+        if item.criterion.call_id != application.call_id:
+            raise ValidationError(_("The criterion does not belong to the application's call."))
+        justification = _check_score(item.criterion, item.value, item.justification)
+        current = existing.get(item.criterion.pk)
+        if current and (current.value, current.justification) == (item.value, justification):
+            continue
+        changes[item.criterion.code] = {
+            "before": {"value": current.value, "justification": current.justification} if current else {},
+            "after": {"value": item.value, "justification": justification},
+        }
+        current = current or JointScore(joint=joint, criterion=item.criterion)
+        current.value, current.justification = item.value, justification
+        _clean(current, "joint", "criterion")
+        current.save()
+    return changes
+
+
+def _set_joint_verdict(
+    joint: JointAssessment, eligible: bool | None, eligibility_reasons: str, recommendation: str
+) -> dict | None:
+    """Set the verdict (eligibility, its reasons, the recommendation) if it changed; return {"before",
+    "after"}, or None if it did not change."""
+    before = {
+        "eligible": joint.eligible,
+        "eligibility_reasons": joint.eligibility_reasons,
+        "recommendation": joint.recommendation,
+    }
+    after = {"eligible": eligible, "eligibility_reasons": eligibility_reasons, "recommendation": recommendation}
+    if after == before:
+        return None
+    joint.eligible, joint.eligibility_reasons, joint.recommendation = eligible, eligibility_reasons, recommendation
+    return {"before": before, "after": after}
+
+
+def _audit_joint_changes(joint: JointAssessment, by, changes: dict[str, dict]) -> None:
+    """Record one audit event per changed consensus score and one for a changed verdict."""
+    for code, change in changes.items():
+        action = "review.joint_verdict" if code == "verdict" else "review.joint_score"
+        after = change["after"] if code == "verdict" else {"criterion": code, **change["after"]}
+        audit_record(actor=by, action=action, obj=joint, before=change["before"], after=after)
+
+
 @transaction.atomic
 def joint_save(
     *,
@@ -407,47 +466,14 @@ def joint_save(
     joint = _lock_joint(application)
     if joint.version != expected_version:
         raise JointChanged(_("The joint assessment was changed by someone else while you edited it. Check it again."))
-    eligibility_reasons = (eligibility_reasons or "").strip()
-    if eligible is False and not eligibility_reasons:
-        raise ValidationError({"eligibility_reasons": _("Give the reasons why the requirements are not met.")})
-    if recommendation and recommendation not in JointAssessment.Recommendation.values:
-        raise ValidationError({"recommendation": _("Choose recommend or do not recommend.")})
-    changes: dict[str, dict] = {}
-    existing = {s.criterion_id: s for s in joint.scores.select_related("criterion")}
-    for item in scores:
-        if item.criterion.call_id != application.call_id:
-            raise ValidationError(_("The criterion does not belong to the application's call."))
-        justification = _check_score(item.criterion, item.value, item.justification)
-        current = existing.get(item.criterion.pk)
-        if current and (current.value, current.justification) == (item.value, justification):
-            continue
-        changes[item.criterion.code] = {
-            "before": {"value": current.value, "justification": current.justification} if current else {},
-            "after": {"value": item.value, "justification": justification},
-        }
-        current = current or JointScore(joint=joint, criterion=item.criterion)
-        current.value, current.justification = item.value, justification
-        _clean(current, "joint", "criterion")
-        current.save()
-    verdict_before = {
-        "eligible": joint.eligible,
-        "eligibility_reasons": joint.eligibility_reasons,
-        "recommendation": joint.recommendation,
-    }
-    verdict_after = {"eligible": eligible, "eligibility_reasons": eligibility_reasons, "recommendation": recommendation}
-    if verdict_after != verdict_before:
-        joint.eligible, joint.eligibility_reasons, joint.recommendation = (
-            eligible,
-            eligibility_reasons,
-            recommendation,
-        )
-        changes["verdict"] = {"before": verdict_before, "after": verdict_after}
+    eligibility_reasons = _clean_verdict(eligible, eligibility_reasons, recommendation)
+    changes = _save_joint_scores(joint, application, scores)
+    verdict = _set_joint_verdict(joint, eligible, eligibility_reasons, recommendation)
+    if verdict is not None:
+        changes["verdict"] = verdict
     if not changes:
         return joint
-    for code, change in changes.items():
-        action = "review.joint_verdict" if code == "verdict" else "review.joint_score"
-        after = change["after"] if code == "verdict" else {"criterion": code, **change["after"]}
-        audit_record(actor=by, action=action, obj=joint, before=change["before"], after=after)
+    _audit_joint_changes(joint, by, changes)
     _withdraw_confirmations(joint, by)
     joint.version += 1
     joint.updated_by = by

@@ -10,7 +10,7 @@ from applications.views.base import CallPermissionMixin
 
 from ..forms import FrameFormSet, frame_initial
 from ..selectors import call_is_locked
-from ..services import frames_save
+from ..services.frames import frames_save
 
 
 class FramesView(CallPermissionMixin, View):

@@ -9,9 +9,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from applications.views.base import CallPermissionMixin
-from clusterfund.services import audit_record
 
-from ..exports import export_filename, proposal_csv, proposal_xlsx
+from ..exports import export_filename
 from ..forms import CompareForm, FillForm, GridForm, ReviewForm
 from ..models import Proposal
 from ..selectors import (
@@ -24,14 +23,13 @@ from ..selectors import (
     selections_of,
     side_by_side,
 )
-from ..services import (
+from ..services.approval import proposal_approve, proposal_review, proposal_submit
+from ..services.proposals import (
     proposal_amounts_save,
-    proposal_approve,
     proposal_copy,
     proposal_create,
+    proposal_export,
     proposal_fill,
-    proposal_review,
-    proposal_submit,
 )
 from .base import ProposalPermissionMixin, add_service_errors
 
@@ -290,12 +288,11 @@ class ProposalExportView(ProposalPermissionMixin, View):
     def get(self, request, pk, fmt):
         if fmt not in ("csv", "xlsx") or not request.user.has_perm("allocation.export_proposal", self.call):
             raise Http404
+        body = proposal_export(proposal=self.proposal, fmt=fmt, by=request.user)
         if fmt == "csv":
-            body, content_type = proposal_csv(self.proposal), "text/csv; charset=utf-8"
+            content_type = "text/csv; charset=utf-8"
         else:
-            body = proposal_xlsx(self.proposal)
             content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        audit_record(actor=request.user, action="proposal.export", obj=self.proposal, after={"format": fmt})
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{export_filename(self.proposal, fmt)}"'
         return response

@@ -15,7 +15,7 @@ from applications.views.base import CallPermissionMixin
 from ..forms import SelectionForm
 from ..models import Selection
 from ..selectors import call_is_locked, frames_of, grant_totals, joint_result, selection_overview
-from ..services import IN_REVIEW, selection_record
+from ..services.selection import IN_REVIEW, selection_record
 from .base import add_service_errors
 
 

@@ -73,9 +73,29 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+
+def database(url: str, *, conn_max_age: int) -> dict:
+    """Return the default database's settings for `url`.
+
+    A persistent connection (CONN_MAX_AGE) is checked before a request reuses it (CONN_HEALTH_CHECKS), so a
+    PostgreSQL restart costs the requests made while it is down (a 503 page) and nothing after it; the
+    connect timeout keeps a request from hanging on a database host that does not answer.
+    """
+    config = env.db_url_config(url)
+    config["ATOMIC_REQUESTS"] = False
+    config["CONN_MAX_AGE"] = conn_max_age
+    config["CONN_HEALTH_CHECKS"] = True
+    if config.get("ENGINE") == "django.db.backends.postgresql":
+        config.setdefault("OPTIONS", {}).setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
+    return config
+
+
+DATABASES = {
+    "default": database(
+        env("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        conn_max_age=env.int("CONN_MAX_AGE", default=0),
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "clusterfund.User"
@@ -149,6 +169,24 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# A broker that is down must not hold the applicant's request: one quick retry, a short connect timeout,
+# then the outbox keeps the task (clusterfund/outbox.py). An unacknowledged message (a worker killed
+# mid-task) goes back to the queue after the visibility timeout; it must be longer than any task runs.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=2.0),
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+}
+CELERY_BEAT_SCHEDULE = {
+    "drain-outbox": {
+        "task": "clusterfund.tasks.drain_outbox",
+        "schedule": env.float("OUTBOX_DRAIN_INTERVAL", default=60.0),
+    }
+}
+# The outbox (clusterfund/outbox.py): a row handed to the broker but not done after this many seconds is
+# sent again, at most this many times in all.
+OUTBOX_REDELIVER_AFTER = env.int("OUTBOX_REDELIVER_AFTER", default=15 * 60)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=10)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("dkfds",)
 CRISPY_TEMPLATE_PACK = "dkfds"

@@ -12,7 +12,10 @@ from applications.selectors import budget_summary
 
 from ..forms import CheckForm, ConflictForm, ScoreForm
 from ..scoring import formula_text, weighted_totals
-from ..selectors import application_history, others_visible, requirement_suggestions, scores_by_criterion
+from ..selectors.checks import requirement_suggestions
+from ..selectors.history import application_history
+from ..selectors.scores import scores_by_criterion
+from ..selectors.visibility import others_visible
 from ..services import conflict_declare, review_save, review_submit
 from .base import ApplicationPermissionMixin
 

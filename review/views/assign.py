@@ -15,7 +15,7 @@ from applications.views.base import CallPermissionMixin
 
 from ..forms import AssignForm, BulkAssignForm
 from ..models import Assignment
-from ..selectors import assignment_overview, review_queue
+from ..selectors.assignments import assignment_overview, review_queue
 from ..services import assignment_create, assignment_remove, assignments_create_for_area
 
 

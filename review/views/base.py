@@ -5,7 +5,8 @@ from django.http import Http404
 
 from applications.models import Application
 
-from ..selectors import application_for_review, assignment_of
+from ..selectors.assignments import application_for_review
+from ..selectors.visibility import assignment_of
 
 
 class ApplicationPermissionMixin(LoginRequiredMixin):

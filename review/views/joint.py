@@ -11,7 +11,8 @@ from django.views import View
 from ..forms import JointVerdictForm, ScoreForm
 from ..models import JointAssessment, Side
 from ..scoring import formula_text, points_formula_text, weighted_totals
-from ..selectors import requirement_checks_of, scores_by_criterion
+from ..selectors.checks import requirement_checks_of
+from ..selectors.scores import scores_by_criterion
 from ..services import REVIEWABLE_STATUSES, JointChanged, joint_confirm, joint_missing, joint_save
 from .application import error_summary
 from .base import ApplicationPermissionMixin

@@ -13,7 +13,7 @@ from clusterfund.services import audit_record
 
 from ..exports import export_filename, matrix_csv, matrix_xlsx
 from ..forms import MatrixFilterForm, ScoreForm
-from ..selectors import review_matrix
+from ..selectors.matrix import review_matrix
 from ..services import score_record
 from .base import ApplicationPermissionMixin
 from .matrix_html import MatrixHtml

@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from ..scoring import rounded
-from ..selectors import Cell, Matrix, Row
+from ..selectors.matrix import Cell, Matrix, Row
 
 _SENTINEL = 987654321  # stands in for ids in a reversed URL, replaced per row
 

@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
 from allocation.models import Proposal, ProposalAmount
-from allocation.services import proposal_amounts_save
+from allocation.services.proposals import proposal_amounts_save
 from applications.models import BudgetFrame, Funder
 from clusterfund.documents import document_request
 from clusterfund.models import GeneratedDocument

@@ -16,7 +16,9 @@ from django.db import connection, connections, transaction
 from django.utils import translation
 
 from allocation.models import Proposal, ProposalAmount
-from allocation.services import frames_save, proposal_amounts_save, proposal_approve, proposal_submit
+from allocation.services.approval import proposal_approve, proposal_submit
+from allocation.services.frames import frames_save
+from allocation.services.proposals import proposal_amounts_save
 from applications.models import Application, BudgetFrame, Funder
 from tests.factories.allocation import approve_by_members, make_proposal, secretariat_user, selected_call
 from tests.factories.clusterfund import UserFactory

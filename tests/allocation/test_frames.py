@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from allocation.models import LockedError
-from allocation.services import frames_save
+from allocation.services.frames import frames_save
 from applications.models import BudgetFrame, Funder
 from clusterfund.models import AuditEvent
 from tests.factories.allocation import approved_proposal, selected_call

@@ -9,16 +9,9 @@ from django.db import transaction
 from allocation.apportion import Bounds
 from allocation.models import LockedError, Proposal, ProposalAmount, ProposalApproval
 from allocation.selectors import approval_state, approved_amounts, proposal_grid
-from allocation.services import (
-    frames_save,
-    proposal_amounts_save,
-    proposal_approve,
-    proposal_copy,
-    proposal_create,
-    proposal_fill,
-    proposal_review,
-    proposal_submit,
-)
+from allocation.services.approval import proposal_approve, proposal_review, proposal_submit
+from allocation.services.frames import frames_save
+from allocation.services.proposals import proposal_amounts_save, proposal_copy, proposal_create, proposal_fill
 from applications.models import Application, BudgetFrame, Funder, Message
 from clusterfund.models import AuditEvent
 from tests.factories.allocation import approve_by_members, approved_proposal, make_proposal, selected_call
@@ -365,10 +358,10 @@ def test_no_service_can_change_a_locked_proposal(call, apps, locked, make_user):
 
 
 def test_the_services_refuse_a_locked_proposal_with_a_reason(locked, apps):
-    from allocation import services
+    from allocation.services.locks import refuse_locked
 
     with pytest.raises(ValidationError, match="approved and locked"):
-        services._refuse_locked(Proposal.objects.get(pk=locked.pk))
+        refuse_locked(Proposal.objects.get(pk=locked.pk))
 
 
 def test_the_rows_refuse_to_change_whatever_the_path(apps, locked):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from allocation.services import proposal_submit
+from allocation.services.approval import proposal_submit
 from tests.factories.allocation import approved_proposal, make_proposal, selected_call
 from tests.factories.clusterfund import UserFactory
 

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from allocation.models import LockedError, Selection, SelectionGrant
-from allocation.services import selection_record
+from allocation.services.selection import selection_record
 from applications.models import Application, Message
 from clusterfund.models import AuditEvent
 from tests.factories.allocation import applications_by_area, approved_proposal, reviewed_call, select, selected_call

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from allocation.models import Proposal, ProposalAmount, Selection
-from allocation.services import proposal_submit
+from allocation.services.approval import proposal_submit
 from applications.models import Application, BudgetFrame, Funder, Message
 from clusterfund.models import AuditEvent
 from tests.factories.allocation import (

@@ -45,7 +45,7 @@ def ufm_user():
 
 def select(application: Application, *, by=None, grants: dict[int, int] | None = None, **kwargs):
     """Record the application as selected through the service (grants default to 10m per year)."""
-    from allocation.services import selection_record
+    from allocation.services.selection import selection_record
 
     by = by or ufm_user()
     if grants is None:
@@ -77,7 +77,7 @@ def secretariat_user():
 
 
 def make_proposal(call: Call, *, method: str = "ufm_grant", unit: int = 1_000, by=None, title: str = "Forslag"):
-    from allocation.services import proposal_create
+    from allocation.services.proposals import proposal_create
 
     return proposal_create(call=call, title=title, method=method, unit=unit, by=by or secretariat_user())
 
@@ -85,7 +85,7 @@ def make_proposal(call: Call, *, method: str = "ufm_grant", unit: int = 1_000, b
 def approve_by_members(proposal):
     """Have every sub-committee member approve the proposal's current revision (two new members if none)."""
     from allocation.selectors import subcommittee_members
-    from allocation.services import proposal_review
+    from allocation.services.approval import proposal_review
 
     people = subcommittee_members() or [UserFactory(roles=["subcommittee_member"]) for _ in range(2)]
     for member in people:
@@ -95,7 +95,7 @@ def approve_by_members(proposal):
 
 def approved_proposal(call: Call, *, chair=None, **kwargs):
     """Create, submit, have every member approve and the chair lock a proposal (by UFM grant); return it."""
-    from allocation.services import proposal_approve, proposal_submit
+    from allocation.services.approval import proposal_approve, proposal_submit
 
     secretariat = secretariat_user()
     proposal = make_proposal(call, by=secretariat, **kwargs)

@@ -11,7 +11,7 @@ from applications.models import Application
 from applications.selectors import application_content, application_missing_items
 from applications.services import application_digest
 from review.models import Assignment, JointAssessment, Score
-from review.selectors import review_matrix
+from review.selectors.matrix import review_matrix
 
 
 def test_the_demo_call_has_fourteen_submitted_applications_with_every_section(demo):

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from applications.models import CriterionAnswer
 from review.models import Assignment
-from review.selectors import review_matrix
+from review.selectors.matrix import review_matrix
 from tests.factories.review import SubmittedApplicationFactory, agree, call_with_reviews, score_all
 
 # The matrix page costs, whatever the number of applications: session, user, call, the user's groups (roles),

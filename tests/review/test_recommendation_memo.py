@@ -8,7 +8,7 @@ from applications.models import Application
 from clusterfund.documents import document_request
 from clusterfund.models import GeneratedDocument
 from review.models import Assignment, JointAssessment, JointScore, RequirementCheck
-from review.selectors import review_matrix
+from review.selectors.matrix import review_matrix
 from tests.clusterfund.pdfcheck import pdf_info, pdf_text
 from tests.factories.review import AssignmentFactory, SubmittedApplicationFactory, agree, score_all
 

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from applications.models import Application, BoardMember, Organisation
-from review.selectors import requirement_suggestions
+from review.selectors.checks import requirement_suggestions
 from tests.factories.applications import complete_application
 
 

@@ -2,7 +2,9 @@
 
 import pytest
 
-from review.selectors import application_history, review_matrix, scores_by_criterion
+from review.selectors.history import application_history
+from review.selectors.matrix import review_matrix
+from review.selectors.scores import scores_by_criterion
 from review.services import CheckInput, ScoreInput, conflict_declare, review_save, review_submit, score_record
 
 

@@ -9,7 +9,7 @@ from django.utils import translation
 from applications.models import Call
 from clusterfund.services import audit_record
 from review.exports import matrix_csv, matrix_xlsx
-from review.selectors import review_matrix
+from review.selectors.matrix import review_matrix
 
 
 class Command(BaseCommand):
