@@ -17,6 +17,8 @@ class PermissionObjectMixin:
     """Check `permission` (a rules.py permission name) on `get_permission_object()` before the view runs."""
 
     permission: str | None = None
+    # answer a refusal with 404 (True) or 403 (False); None: 404 where there is an object, 403 where there is not
+    refuse_as_missing: bool | None = None
 
     def get_permission_object(self):
         """Return the object the permission is asked about (None for a permission about no object); raise
@@ -34,8 +36,11 @@ class PermissionObjectMixin:
         return None
 
     def refuse(self):
-        """Raise 404 if there is an object (the user may not know it exists), else 403."""
-        if self.permission_object is not None:
+        """Raise 404 if there is an object (the user may not know it exists), else 403 (see `refuse_as_missing`)."""
+        as_missing = self.refuse_as_missing
+        if as_missing is None:
+            as_missing = self.permission_object is not None
+        if as_missing:
             raise Http404
         raise PermissionDenied
 
