@@ -2,7 +2,7 @@
 
 import rules
 
-from clusterfund.rules import is_administrator, is_portal_staff, is_reviewer, is_secretariat
+from clusterfund.rules import is_administrator, is_applicant, is_portal_staff, is_reviewer, is_secretariat
 
 from .models import Application
 
@@ -58,6 +58,11 @@ def has_declared_conflict(user, application) -> bool:
         pk=application.pk, assignments__reviewer=user, assignments__conflict="declared"
     ).exists()
 
+
+# the start page's panels (clusterfund/dashboard.py): the applicant's (own organisations, applications and
+# approved amounts) and the staff's (the calls)
+rules.add_perm("applications.view_applicant_start", is_applicant)
+rules.add_perm("applications.view_staff_start", is_portal_staff)
 
 rules.add_perm("applications.create_organisation", rules.is_authenticated)
 rules.add_perm("applications.view_organisation", is_organisation_member | is_administrator)
