@@ -72,6 +72,8 @@ rules.add_perm("applications.invite_member", is_organisation_member)
 rules.add_perm(
     "applications.view_application", is_application_member | (is_portal_staff & is_past_draft & ~has_declared_conflict)
 )
+# acting for the application's organisation (its attachments' pages answer 404 to everybody else)
+rules.add_perm("applications.act_for_application", is_application_member)
 rules.add_perm("applications.edit_application", is_application_member & is_draft)
 rules.add_perm("applications.submit_application", is_application_member & is_draft)
 rules.add_perm("applications.withdraw_application", is_application_member & is_submitted)
