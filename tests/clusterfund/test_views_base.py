@@ -70,3 +70,43 @@ def test_review_and_allocation_mixins_derive_from_it():
 
     assert issubclass(ApplicationPermissionMixin, PermissionObjectMixin)
     assert issubclass(ProposalPermissionMixin, PermissionObjectMixin)
+
+
+# The portal's pages that anyone may open (or that Django's own auth views protect themselves).
+PUBLIC_VIEWS = {
+    "applications.views.public.HomeView",
+    "applications.views.public.CallDetailView",
+    "clusterfund.views.AccessibilityStatementView",
+    "applications.views.account.RegisterView",
+    "applications.views.account.RegisterSentView",
+    "applications.views.account.ResendConfirmationView",
+    "applications.views.account.ConfirmView",
+    "applications.views.account.InvitationView",
+    "django.views.i18n.set_language",
+}
+
+
+def _routes(patterns, prefix=""):
+    from django.urls import URLResolver
+
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern))
+        else:
+            yield prefix + str(pattern.pattern), pattern.callback
+
+
+def test_every_page_but_the_public_ones_checks_through_the_mixin():
+    from django.urls import get_resolver
+
+    unchecked = []
+    for route, callback in _routes(get_resolver().url_patterns):
+        view = getattr(callback, "view_class", callback)
+        name = f"{view.__module__}.{view.__name__}"
+        if route.startswith("admin/") or view.__module__.startswith("django.contrib."):
+            continue  # Django's admin and auth views check for themselves
+        if name in PUBLIC_VIEWS:
+            continue
+        if not (isinstance(view, type) and issubclass(view, PermissionObjectMixin)):
+            unchecked.append(f"{route} ({name})")
+    assert unchecked == []
