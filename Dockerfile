@@ -19,6 +19,8 @@ RUN apt-get update \
 
 WORKDIR /app
 
+# The runtime set only: the test and development tools (requirements-dev.txt) stay out of the image,
+# as do tests/ and benchmarks/ (.dockerignore).
 COPY requirements.txt .
 RUN pip install -r requirements.txt
 

@@ -6,10 +6,12 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test ci venv messages compilemessages lint format check clean
 
-$(STAMP): requirements.txt
+# The development venv holds the runtime set and the test tools (requirements-dev.txt includes
+# requirements.txt); the production image installs requirements.txt alone (see Dockerfile).
+$(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
 venv: $(STAMP)

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from clusterfund.models import email_key
+
 from .models import Message, Organisation
 from .services_account import duplicate_cvr_message
 from .validators import validate_cvr
@@ -39,7 +41,7 @@ class RegisterForm(forms.Form):
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
+        email = email_key(self.cleaned_data["email"])
         if User.objects.filter(email__iexact=email).exists():
             raise ValidationError(
                 _("An account with this e-mail address already exists. Log in, or reset your password."),

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clusterfund.models import AuditEvent
+from clusterfund.models import AuditEvent, email_key
 from clusterfund.outbox import outbox_enqueue
 from clusterfund.roles import Role
 from clusterfund.services import audit_record
@@ -127,7 +127,7 @@ def user_register(*, full_name: str, email: str, password: str, base_url: str, n
     Raises ValidationError({"email": ...}) when the address is taken (compared case-insensitively).
     The password is expected to have passed the password validators (the form runs them).
     """
-    email = User.objects.normalize_email(email.strip()).lower()
+    email = email_key(email)
     taken = ValidationError(
         {"email": _("An account with this e-mail address already exists. Log in, or reset your password.")}
     )
@@ -167,7 +167,7 @@ def confirmation_resend(*, email: str, base_url: str, next_url: str = "") -> boo
 
     The caller answers the same either way, so the form does not tell strangers which addresses have accounts.
     """
-    user = User.objects.filter(email__iexact=email.strip()).first()
+    user = User.objects.filter(email__iexact=email_key(email)).first()
     if user is None or not user_is_unconfirmed(user):
         return False
     recently = AuditEvent.objects.filter(
@@ -247,7 +247,7 @@ def invitation_create(*, organisation: Organisation, email: str, by, base_url: s
     An earlier, unanswered invitation to the same address is replaced (its link stops working).
     Raises ValidationError({"email": ...}) when the address already belongs to a member.
     """
-    email = User.objects.normalize_email(email.strip()).lower()
+    email = email_key(email)
     if organisation.members.filter(email__iexact=email).exists():
         raise ValidationError(
             {
@@ -282,7 +282,7 @@ def invitation_create(*, organisation: Organisation, email: str, by, base_url: s
 
 def email_matches(user, invitation: Invitation) -> bool:
     """Return True when the invitation was sent to the user's address (compared case-insensitively)."""
-    return user.email.strip().lower() == invitation.email.strip().lower()
+    return email_key(user.email) == email_key(invitation.email)
 
 
 @transaction.atomic
@@ -373,7 +373,7 @@ def invitations_for_email(email: str, *, now=None) -> list[tuple[Invitation, str
     """Return the fresh, unanswered invitations to `email` with the token of each one's link."""
     now = now or timezone.now()
     invitations = Invitation.objects.filter(
-        email__iexact=email, accepted_at__isnull=True, created_at__gte=now - INVITATION_MAX_AGE
+        email__iexact=email_key(email), accepted_at__isnull=True, created_at__gte=now - INVITATION_MAX_AGE
     ).select_related("organisation")
     return [(invitation, invitation_token(invitation=invitation)) for invitation in invitations]
 

@@ -8,7 +8,7 @@ CVR_WEIGHTS = (2, 7, 6, 5, 4, 3, 2, 1)
 
 def cvr_is_valid(value: str) -> bool:
     """Return True when `value` is 8 digits, does not start with 0 and passes modulus 11."""
-    if len(value) != 8 or not value.isdigit() or value[0] == "0":
+    if len(value) != 8 or not (value.isascii() and value.isdigit()) or value[0] == "0":
         return False
     return sum(int(digit) * weight for digit, weight in zip(value, CVR_WEIGHTS, strict=True)) % 11 == 0
 
@@ -16,7 +16,7 @@ def cvr_is_valid(value: str) -> bool:
 def validate_cvr(value: str) -> None:
     """Raise ValidationError unless `value` is a valid Danish CVR number."""
     value = (value or "").replace(" ", "")
-    if len(value) != 8 or not value.isdigit():
+    if len(value) != 8 or not (value.isascii() and value.isdigit()):
         raise ValidationError(_("A CVR number has exactly 8 digits."), code="cvr_length")
     if value[0] == "0":
         raise ValidationError(_("A CVR number cannot start with 0."), code="cvr_leading_zero")

@@ -5,10 +5,36 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+EMAIL_TAKEN = _(
+    "An account with this e-mail address already exists. Upper and lower case count as the same: "
+    "one e-mail address, one account."
+)
+
+
+def email_key(email: str | None) -> str:
+    """Return the form in which an e-mail address is stored and compared: trimmed and lower-case.
+
+    One address is one account however it is typed, so every form, login and service compares this form.
+    """
+    return BaseUserManager.normalize_email((email or "").strip()).lower()
+
+
+def axes_username(request, credentials: dict | None = None) -> str:
+    """Return the login name django-axes counts failures against: the e-mail address as stored.
+
+    Without it, typing the same address in another case would start a fresh count and dodge the lockout.
+    """
+    field = settings.AXES_USERNAME_FORM_FIELD
+    if credentials is not None:
+        return email_key(credentials.get(field))
+    return email_key(getattr(request, "POST", {}).get(field))
 
 
 class UserManager(BaseUserManager):
@@ -17,7 +43,7 @@ class UserManager(BaseUserManager):
     def _create_user(self, email: str, password: str | None, **extra):
         if not email:
             raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=email_key(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -35,7 +61,8 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra)
 
     def get_by_natural_key(self, username):
-        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+        """Return the user whose e-mail address is `username` in any case (the login form's look-up)."""
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": email_key(username)})
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -59,13 +86,20 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["email"]
+        constraints = [
+            # One person, one account: "Karen@X.dk" cannot be stored beside "karen@x.dk", whatever the path.
+            models.UniqueConstraint(Lower("email"), name="user_email_lower_unique", violation_error_message=EMAIL_TAKEN)
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.email
 
     def clean(self):
+        """Store the e-mail address lower-case; refuse it on the e-mail field when another account has it."""
         super().clean()
-        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.email = email_key(self.email)
+        if self.email and User.objects.filter(email__iexact=self.email).exclude(pk=self.pk).exists():
+            raise ValidationError({"email": ValidationError(EMAIL_TAKEN, code="email_taken")})
 
     def get_full_name(self) -> str:
         return self.full_name or self.email

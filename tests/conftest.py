@@ -1,4 +1,5 @@
-"""Session-wide fixtures. Optional services follow tests/services.py: skip locally, fail under CI."""
+"""Session-wide fixtures. Optional services (PostgreSQL, Redis, Chromium) follow tests/services.py: skip
+locally, fail under CI."""
 
 import pytest
 
@@ -21,6 +22,18 @@ def pytest_report_header(config) -> list[str]:
         f"celery broker for tests marked redis: {broker}; CI={'true' if in_ci() else 'false'}",
         f"celery eager for the rest of the suite: {settings.CELERY_TASK_ALWAYS_EAGER}",
     ]
+
+
+def pytest_runtest_setup(item) -> None:
+    """Skip a test marked postgres when the suite does not run on PostgreSQL; under CI, fail it."""
+    if item.get_closest_marker("postgres") is None:
+        return
+    from django.db import connection
+
+    require_or_skip(
+        connection.vendor == "postgresql",
+        f"needs PostgreSQL: set DATABASE_URL to a postgres:// URL (the suite runs on {connection.vendor})",
+    )
 
 
 @pytest.fixture(scope="session")

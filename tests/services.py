@@ -1,4 +1,4 @@
-"""Optional services in the test suite (Redis, Chromium) and the rule for when one is absent.
+"""Optional services in the test suite (PostgreSQL, Redis, Chromium) and the rule for when one is absent.
 
 On a developer's machine a test that needs an absent service is skipped with the reason; under
 CI (``CI=true``) the same test fails, so a green CI run means every test really ran.

@@ -199,7 +199,7 @@ class ProposalFillView(ProposalDetailView):
                 method=form.cleaned_data["method"],
                 unit=form.cleaned_data["unit"],
                 bounds=form.bounds(),
-                expected_revision=int(revision) if revision and revision.isdigit() else None,
+                expected_revision=int(revision) if revision and revision.isascii() and revision.isdigit() else None,
                 by=request.user,
             )
         except ValidationError as error:

@@ -104,9 +104,10 @@ class AssignView(CallPermissionMixin, View):
         return redirect("review:assign", slug=slug)
 
     def remove(self, request):
+        posted = str(request.POST.get("assignment", ""))  # "²" is a digit to isdigit() but not to int()
         assignment = get_object_or_404(
             Assignment.objects.select_related("reviewer"),
-            pk=request.POST.get("assignment") if str(request.POST.get("assignment", "")).isdigit() else None,
+            pk=posted if posted.isascii() and posted.isdigit() else None,
             application__call=self.call,
         )
         try:

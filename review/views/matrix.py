@@ -200,7 +200,7 @@ class CompareView(CallPermissionMixin, View):
         criteria = list(self.call.criteria.all())
         code = request.GET.get("criterion") or (criteria[0].code if criteria else "")
         criterion = next((c for c in criteria if c.code == code), None)
-        ids = sorted({int(v) for v in request.GET.getlist("a") if v.isdigit()})
+        ids = sorted({int(v) for v in request.GET.getlist("a") if v.isascii() and v.isdigit()})
         error = ""
         columns = []
         if criterion is None:

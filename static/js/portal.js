@@ -73,7 +73,36 @@
   shieldFileInputs(document);
 
   /* Never lose a word: an upload reloads the page, so text typed in the section's autosaved form
-     during the autosave delay is saved first, then the upload goes ahead. */
+     during the autosave delay is saved first, and the upload goes ahead only once that save is
+     confirmed. When it is not (the server failed or refused, the session expired, the network is
+     down), the upload waits: the page stays as it is with the text in the form, the file stays
+     chosen, and a message by the Upload button says so; pressing Upload again tries both again. */
+  function savedFragment(html) {
+    return html.indexOf('class="portal-saved"') !== -1;
+  }
+
+  function showHeld(section, upload, submitter, fragment) {
+    var status = document.getElementById("save-status");
+    if (status && fragment !== null) {
+      status.innerHTML = fragment;  /* the server's own words: expired session, fields to correct */
+    }
+    var anchor = submitter || upload.querySelector("[type=submit]");
+    var message = document.createElement("p");
+    message.className = "portal-upload-held form-error-message";
+    message.setAttribute("role", "alert");
+    message.textContent = section.getAttribute("data-upload-held") || "";
+    if (anchor && anchor.parentNode) {
+      anchor.parentNode.insertBefore(message, anchor);
+    } else {
+      upload.insertBefore(message, upload.firstChild);
+    }
+  }
+
+  function clearHeld() {
+    var held = document.querySelectorAll(".portal-upload-held");
+    for (var i = 0; i < held.length; i++) { held[i].parentNode.removeChild(held[i]); }
+  }
+
   document.addEventListener("submit", function (event) {
     var upload = event.target;
     var section = document.getElementById("section-form");
@@ -84,16 +113,37 @@
       return;
     }
     event.preventDefault();
+    var submitter = event.submitter || null;
+    clearHeld();
     var proceed = function () {
       upload.setAttribute("data-portal-text-saved", "");
-      upload.submit();
+      if (submitter && upload.requestSubmit) {
+        upload.requestSubmit(submitter);  /* keeps the button's formaction (Remove posts elsewhere) */
+      } else {
+        upload.submit();
+      }
     };
     fetch(section.getAttribute("hx-post"), {
       method: "POST",
       body: new FormData(section),
       headers: { "HX-Request": "true" },
-      credentials: "same-origin"
-    }).then(proceed, proceed);
+      credentials: "same-origin",
+      redirect: "manual"
+    }).then(function (response) {
+      if (!response.ok) {
+        showHeld(section, upload, submitter, null);
+        return;
+      }
+      return response.text().then(function (html) {
+        if (savedFragment(html)) {
+          proceed();
+        } else {
+          showHeld(section, upload, submitter, html);
+        }
+      });
+    }, function () {
+      showHeld(section, upload, submitter, null);
+    });
   }, true);
 
   /* HTMX swaps in new markup (inline scoring, autosave). DKFDS.init() must not run twice on the

@@ -12,7 +12,7 @@ import time
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 from django.utils import translation
 
 from allocation.models import Proposal, ProposalAmount
@@ -25,7 +25,6 @@ from tests.factories.clusterfund import UserFactory
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks (CI runs it)"),
     pytest.mark.django_db(transaction=True),
 ]
 

@@ -64,7 +64,7 @@ def test_audit_event_queryset_refuses_changes(event, operation):
     assert AuditEvent.objects.get(pk=event.pk).action == "call.publish"
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
+@pytest.mark.postgres  # the trigger exists on PostgreSQL only
 def test_audit_event_database_trigger_refuses_raw_update(event):
     from django.db import DatabaseError
 

@@ -462,10 +462,8 @@ def test_two_requests_at_once_get_consecutive_versions(application, secretariat,
     import threading
     import time
 
-    from django.db import connection, connections, transaction
+    from django.db import connections, transaction
 
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL's row locks (CI runs it)")
     document_request(kind=KIND, subject=application, by=secretariat)  # version 1: there are version rows to lock
     other = make_user("secretariat")
     locked, results = threading.Event(), {}
