@@ -19,6 +19,9 @@ class PermissionObjectMixin:
     permission: str | None = None
     # answer a refusal with 404 (True) or 403 (False); None: 404 where there is an object, 403 where there is not
     refuse_as_missing: bool | None = None
+    # answer 405 to a logged-in user's method the view has no handler for before asking the permission (True
+    # for pages whose check used to sit in get(): their POST answered 405 to everybody logged in)
+    unhandled_method_first: bool = False
 
     def get_permission_object(self):
         """Return the object the permission is asked about (None for a permission about no object); raise
@@ -56,6 +59,8 @@ class PermissionObjectMixin:
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_anonymous(request)
+        if self.unhandled_method_first and not hasattr(self, request.method.lower()):
+            return self.http_method_not_allowed(request, *args, **kwargs)
         self.permission_object = self.get_permission_object()
         response = self.check_access(request)
         if response is not None:

@@ -12,6 +12,7 @@ from ..selectors import approved_allocations_for
 
 class ApprovedAmountsView(PermissionObjectMixin, View):
     permission = "allocation.view_approved_amounts"
+    unhandled_method_first = True
 
     def get_permission_object(self):
         return get_object_or_404(Application.objects.select_related("call", "organisation"), pk=self.kwargs["pk"])

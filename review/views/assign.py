@@ -23,6 +23,7 @@ class QueueView(PermissionObjectMixin, View):
 
     permission = "review.view_queue"
     refuse_as_missing = True
+    unhandled_method_first = True
 
     def get(self, request):
         by_call: OrderedDict = OrderedDict()
