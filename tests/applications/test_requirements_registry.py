@@ -77,3 +77,14 @@ def test_a_requirement_of_unknown_kind_is_answered_in_words_only(application):
         assert suggestion.reason == "The portal has no automatic check for this requirement."
         missing = [item.anchor for item in application_missing_items(application=application)]
         assert missing == ["requirement-own_kind"]  # its text is missing, and nothing else is asked for it
+
+
+def test_the_call_admin_names_the_known_kinds_by_code_and_label():
+    from applications.forms_call import RequirementForm
+
+    with translation.override("da"):
+        help_text = str(RequirementForm().fields["code"].help_text)
+    for kind in REQUIREMENT_KINDS.values():
+        assert kind.code in help_text
+    assert "Virksomheder og videninstitutioner i bestyrelsen" in help_text
+    assert help_text.startswith("Portalen beder om dokumentation")
