@@ -34,6 +34,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     *views_staff.urlpatterns,
     path("dokumenter/", include((views_documents.urlpatterns, views_documents.app_name))),
+    path("", include("governance.urls")),
     path("", include("review.urls")),
     path("", include("allocation.urls")),
     path("", include("applications.urls")),

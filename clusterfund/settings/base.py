@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "applications",
     "review",
     "allocation",
+    "governance",
 ]
 
 MIDDLEWARE = [

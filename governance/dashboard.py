@@ -1,0 +1,32 @@
+"""Start-page panels of the grant period: the organisation's grants and what is due; the reviewers' calls
+with plans waiting for review."""
+
+from applications.models import Call
+from clusterfund.dashboard import register_panel
+from clusterfund.roles import Role
+
+from .selectors.grants import grants_for_member, queue_counts
+
+
+def _member_context(user) -> dict:
+    return {"grants": list(grants_for_member(user=user))}
+
+
+def _reviewer_context(user) -> dict:
+    from review.models import Assignment
+
+    counts = queue_counts(user=user)
+    calls = list(
+        Call.objects.filter(
+            pk__in=Assignment.objects.filter(reviewer=user).values("application__call_id"), grants__isnull=False
+        )
+        .distinct()
+        .order_by("-opens_at")
+    )
+    return {"calls": [(call, counts.get(call.pk, 0)) for call in calls]}
+
+
+register_panel(roles={Role.APPLICANT}, template="governance/panels/member.html", context=_member_context, order=12)
+register_panel(
+    roles={Role.SECRETARIAT, Role.UFM}, template="governance/panels/reviewer.html", context=_reviewer_context, order=35
+)

@@ -1,0 +1,122 @@
+"""Who may do what in the grant period (django-rules). Object permissions take a grant, a grant version, a
+plan, a report or a report date; call-level permissions take the call.
+
+An organisation's members see only their own organisation's grants (anything else answers 404). Reviewers
+(secretariat and UFM) see the grants of calls they work on (they hold an assignment in the call), never
+one whose application they declared a conflict of interest on.
+
+The grants-and-plans permissions come first; the reports half appends its own at the end.
+"""
+
+import rules
+
+from applications.models import Call
+from clusterfund.rules import is_reviewer, is_secretariat, is_ufm
+from review.models import Assignment
+
+from .models import ActionPlan, Grant, GrantVersion, Report, ReportDue
+
+
+def grant_of(obj) -> Grant | None:
+    """Return the grant an object belongs to (a grant, version, plan, report or report date), else None."""
+    if isinstance(obj, Grant):
+        return obj
+    if isinstance(obj, GrantVersion | ActionPlan | ReportDue):
+        return obj.grant
+    if isinstance(obj, Report):
+        return obj.due.grant
+    return None
+
+
+def member_organisation_ids(user) -> set[int]:
+    """Return the ids of the organisations the user acts for."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(user.organisations.values_list("pk", flat=True))
+
+
+def reviewer_call_ids(user) -> set[int]:
+    """Return the calls the user works on as a reviewer (they hold an assignment in the call)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(Assignment.objects.filter(reviewer=user).values_list("application__call_id", flat=True).distinct())
+
+
+def conflicted_application_ids(user) -> set[int]:
+    """Return the applications the user declared a conflict of interest on."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(
+        Assignment.objects.filter(reviewer=user, conflict=Assignment.Conflict.DECLARED).values_list(
+            "application_id", flat=True
+        )
+    )
+
+
+def _is_conflicted(user, application_id) -> bool:
+    return Assignment.objects.filter(
+        reviewer=user, application_id=application_id, conflict=Assignment.Conflict.DECLARED
+    ).exists()
+
+
+@rules.predicate
+def is_grant_member(user, obj) -> bool:
+    """A member of the organisation that holds the grant."""
+    grant = grant_of(obj)
+    if grant is None or not getattr(user, "is_authenticated", False):
+        return False
+    return user.organisations.filter(pk=grant.organisation_id).exists()
+
+
+@rules.predicate
+def is_grant_reviewer(user, obj) -> bool:
+    """A reviewer who works on the grant's call and has not declared a conflict on its application."""
+    grant = grant_of(obj)
+    if grant is None or not is_reviewer(user):
+        return False
+    works = Assignment.objects.filter(reviewer=user, application__call_id=grant.call_id).exists()
+    return works and not _is_conflicted(user, grant.application_id)
+
+
+@rules.predicate
+def works_on_call(user, call) -> bool:
+    if not isinstance(call, Call) or not getattr(user, "is_authenticated", False):
+        return False
+    return Assignment.objects.filter(reviewer=user, application__call=call).exists()
+
+
+@rules.predicate
+def plan_is_editable(user, plan) -> bool:
+    return isinstance(plan, ActionPlan) and plan.is_editable
+
+
+@rules.predicate
+def plan_is_under_review(user, plan) -> bool:
+    return isinstance(plan, ActionPlan) and plan.is_under_review
+
+
+@rules.predicate
+def version_is_current(user, version) -> bool:
+    return isinstance(version, GrantVersion) and version.grant.current_version_id == version.pk
+
+
+# --- grants --------------------------------------------------------------------------------------
+rules.add_perm("governance.view_grants", is_reviewer & works_on_call)  # the call's list of grants
+rules.add_perm("governance.create_grants", is_secretariat & works_on_call)
+rules.add_perm("governance.view_grant", is_grant_member | is_grant_reviewer)
+rules.add_perm("governance.accept_grant", is_grant_member)
+rules.add_perm("governance.decide_source", is_secretariat & is_grant_reviewer)
+rules.add_perm("governance.edit_targets", is_secretariat & is_grant_reviewer)
+rules.add_perm("governance.generate_grant_letter", is_secretariat & is_grant_reviewer)
+rules.add_perm("governance.download_grant_letter", is_grant_member | is_grant_reviewer)
+rules.add_perm("governance.view_indicators", is_reviewer & works_on_call)
+
+# --- action plans --------------------------------------------------------------------------------
+rules.add_perm("governance.view_plan", is_grant_member | is_grant_reviewer)
+rules.add_perm("governance.start_plan", is_grant_member)
+rules.add_perm("governance.edit_plan", is_grant_member & plan_is_editable)
+rules.add_perm("governance.submit_plan", is_grant_member & plan_is_editable)
+rules.add_perm("governance.view_plan_queue", is_reviewer)
+rules.add_perm("governance.review_plan", (is_secretariat | is_ufm) & is_grant_reviewer & plan_is_under_review)
+
+# --- reports (appended by the reports half) ------------------------------------------------------

@@ -1,0 +1,14 @@
+"""The governance pages. The grants-and-plans half and the reports half each keep their own list;
+`urlpatterns` is their concatenation, so each half appends to its own list only."""
+
+from .views import grants, plans
+
+app_name = "governance"
+
+# grants, indicators and action plans (governance/views/grants.py, plans.py)
+grant_patterns: list = [*grants.urlpatterns, *plans.urlpatterns]
+
+# reporting calendar, reports, participant register, overview and exports (governance/views/reports.py, ...)
+report_patterns: list = []
+
+urlpatterns = grant_patterns + report_patterns
