@@ -4,7 +4,7 @@ its row expects. The format of a row is in tests/access/table.py."""
 import pytest
 from django.db import transaction
 
-from tests.access import table_allocation, table_applications, table_clusterfund, table_review
+from tests.access import table_allocation, table_applications, table_clusterfund, table_governance, table_review
 from tests.access.table import IDENTITIES, METHODS, NOT_TABLED, mismatches, named_urls
 from tests.access.world import build_world
 
@@ -14,6 +14,7 @@ TABLES = {
     "applications": table_applications.ROWS,
     "review": table_review.ROWS,
     "allocation": table_allocation.ROWS,
+    "governance": table_governance.ROWS,
 }
 ALL_ROWS = [row for rows in TABLES.values() for row in rows]
 

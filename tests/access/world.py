@@ -24,10 +24,12 @@ from applications.models import Application, Attachment, Invitation
 from applications.services import application_submit
 from applications.services_account import invitation_token
 from clusterfund.models import GeneratedDocument
+from governance.services.plans import plan_submit
 from review.models import Assignment, Side
 from tests.factories.allocation import approved_proposal, make_proposal, selected_call
 from tests.factories.applications import MINIMAL_PDF, complete_application, open_call_with_parts
 from tests.factories.clusterfund import UserFactory
+from tests.factories.governance import grant_for, ready_plan
 from tests.factories.review import AssignmentFactory, score_all
 
 ROLES = {
@@ -117,6 +119,11 @@ def build_world() -> SimpleNamespace:
     just_submitted.save()
     just_submitted = application_submit(application=just_submitted, by=users["applicant"])
 
+    # the grant period: A's grant with a draft plan for its first year and a submitted one for the second
+    grant = grant_for(submitted, by=users["secretariat"])
+    plan = ready_plan(grant)
+    submitted_plan = plan_submit(plan=ready_plan(grant, year=grant.first_year + 1), by=users["applicant"]).plan
+
     invitation = Invitation.objects.create(
         organisation=submitted.organisation, email="ny-kollega@access.example", invited_by=users["applicant"]
     )
@@ -143,4 +150,8 @@ def build_world() -> SimpleNamespace:
         dossier=finished_document("dossier", submitted, users["secretariat"]),
         recommendation_memo=finished_document("recommendation-memo", call, users["secretariat"]),
         allocation_memo=finished_document("allocation-memo", proposal, users["secretariat"]),
+        grant=grant,
+        plan=plan,
+        plan_activity=plan.activities.first(),
+        submitted_plan=submitted_plan,
     )

@@ -1,0 +1,108 @@
+"""Rows for the grant period (governance): the organisation's grants and plans, the reviewers' queues."""
+
+from tests.access.table import LOGIN, Row, answers
+
+# Organisation A's own pages: its members read them, reviewers of the call too (never the conflicted one).
+READ = answers(404, anonymous=LOGIN, applicant=200, reviewers=200)
+NOT_POSTED = answers(404, anonymous=LOGIN, applicant=405, reviewers=405)
+# What only A's members change while the plan is a draft: reviewers may see the plan, not change it.
+EDIT = answers(404, anonymous=LOGIN, applicant=200, reviewers=403)
+# What only the call's reviewers see (the conflicted reviewer sees the call but not A's grant in it).
+CALL_STAFF = answers(404, anonymous=LOGIN, reviewers=200, conflicted=200)
+
+ROWS = [
+    Row("governance:my_grants", get=answers(200, anonymous=LOGIN), post=answers(405, anonymous=LOGIN)),
+    Row(
+        "governance:grants",
+        lambda w: {"slug": w.call.slug},
+        get=CALL_STAFF,
+        post=answers(404, anonymous=LOGIN, secretariat=302, ufm=403, conflicted=302),
+    ),
+    Row(
+        "governance:indicators",
+        lambda w: {"slug": w.call.slug},
+        get=CALL_STAFF,
+        post=answers(404, anonymous=LOGIN, reviewers=405, conflicted=405),
+    ),
+    Row("governance:grant", lambda w: {"pk": w.grant.pk}, get=READ, post=NOT_POSTED),
+    Row("governance:grant_version", lambda w: {"pk": w.grant.pk, "number": 1}, get=READ, post=NOT_POSTED),
+    Row(
+        "governance:grant_accept",
+        lambda w: {"pk": w.grant.pk},
+        get=answers(404, anonymous=LOGIN, applicant=405, reviewers=403),
+        post=answers(404, anonymous=LOGIN, applicant=302, reviewers=403),
+    ),
+    Row(
+        "governance:grant_source",
+        lambda w: {"pk": w.grant.pk},
+        get=answers(404, anonymous=LOGIN, applicant=403, secretariat=200, ufm=403),
+        post=answers(404, anonymous=LOGIN, applicant=403, secretariat=422, ufm=403),
+    ),
+    Row(
+        "governance:grant_targets",
+        lambda w: {"pk": w.grant.pk},
+        get=answers(404, anonymous=LOGIN, applicant=403, secretariat=200, ufm=403),
+        post=answers(404, anonymous=LOGIN, applicant=403, secretariat=302, ufm=403),
+    ),
+    Row(
+        "governance:plan_start",
+        lambda w: {"pk": w.grant.pk, "year": w.grant.first_year + 2},
+        get=answers(404, anonymous=LOGIN, applicant=405, reviewers=403),
+        post=answers(404, anonymous=LOGIN, applicant=302, reviewers=403),
+    ),
+    Row(
+        "governance:plan_queue",
+        lambda w: {"slug": w.call.slug},
+        get=CALL_STAFF,
+        post=answers(404, anonymous=LOGIN, reviewers=405, conflicted=405),
+    ),
+    Row("governance:plan", lambda w: {"pk": w.plan.pk}, get=READ, post=NOT_POSTED),
+    Row(
+        "governance:plan_version",
+        lambda w: {"pk": w.submitted_plan.pk, "number": 1},
+        get=READ,
+        post=NOT_POSTED,
+    ),
+    Row(
+        "governance:plan_aims",
+        lambda w: {"pk": w.plan.pk},
+        get=EDIT,
+        post=answers(404, anonymous=LOGIN, applicant=409, reviewers=403),
+    ),
+    Row(
+        "governance:plan_activity_create",
+        lambda w: {"pk": w.plan.pk},
+        get=EDIT,
+        post=answers(404, anonymous=LOGIN, applicant=422, reviewers=403),
+    ),
+    Row(
+        "governance:plan_activity_edit",
+        lambda w: {"pk": w.plan.pk, "activity_pk": w.plan_activity.pk},
+        get=EDIT,
+        post=answers(404, anonymous=LOGIN, applicant=422, reviewers=403),
+    ),
+    Row(
+        "governance:plan_activity_delete",
+        lambda w: {"pk": w.plan.pk, "activity_pk": w.plan_activity.pk},
+        get=EDIT,
+        post=answers(404, anonymous=LOGIN, applicant=409, reviewers=403),
+    ),
+    Row(
+        "governance:plan_figures",
+        lambda w: {"pk": w.plan.pk},
+        get=EDIT,
+        post=answers(404, anonymous=LOGIN, applicant=409, reviewers=403),
+    ),
+    Row(
+        "governance:plan_submit",
+        lambda w: {"pk": w.plan.pk},
+        get=EDIT,
+        post=answers(404, anonymous=LOGIN, applicant=302, reviewers=403),
+    ),
+    Row(
+        "governance:plan_review",
+        lambda w: {"pk": w.submitted_plan.pk},
+        get=answers(404, anonymous=LOGIN, applicant=403, reviewers=200),
+        post=answers(404, anonymous=LOGIN, applicant=403, reviewers=422),
+    ),
+]
