@@ -5,7 +5,6 @@ from django.db.models import Count, Q
 
 from applications.models import Call
 from clusterfund.dashboard import register_panel
-from clusterfund.roles import Role
 
 from .models import Proposal, Selection
 from .selectors import approved_allocations_for
@@ -43,11 +42,14 @@ def _applicant_context(user) -> dict:
 
 
 register_panel(
-    roles={Role.UFM, Role.SECRETARIAT, Role.SUBCOMMITTEE_MEMBER, Role.SUBCOMMITTEE_CHAIR},
+    permission="allocation.view_proposals",
     template="allocation/panels/staff.html",
     context=_staff_context,
     order=30,
 )
 register_panel(
-    roles={Role.APPLICANT}, template="allocation/panels/applicant.html", context=_applicant_context, order=11
+    permission="applications.view_applicant_start",
+    template="allocation/panels/applicant.html",
+    context=_applicant_context,
+    order=11,
 )

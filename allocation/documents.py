@@ -7,7 +7,6 @@ The snapshot holds everything the memo prints, so an old version keeps its figur
 
 from decimal import Decimal
 
-import rules
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -17,7 +16,6 @@ from applications.models import Application, BudgetFrame
 from clusterfund.documents import register_document
 from clusterfund.fields import DateField
 from clusterfund.money import format_kroner
-from clusterfund.rules import is_secretariat, is_subcommittee
 from review.scoring import rounded
 
 from .models import Proposal, ProposalApproval
@@ -32,9 +30,6 @@ RECEIVED = (
     Application.Status.SELECTED,
     Application.Status.NOT_SELECTED,
 )
-
-rules.add_perm("allocation.generate_memo", is_secretariat)
-rules.add_perm("allocation.download_allocation_memo", is_secretariat | is_subcommittee)
 
 
 class MeetingForm(forms.Form):

@@ -45,10 +45,6 @@ class SelectionForm(forms.Form):
         """Return year -> grant for the years filled in (after is_valid)."""
         return {y: v for y in self.years if (v := self.cleaned_data.get(f"grant_{y}")) is not None}
 
-    @property
-    def grant_fields(self):
-        return [self[f"grant_{year}"] for year in self.years]
-
 
 class FrameForm(forms.Form):
     """One year's frame of one funder."""

@@ -59,5 +59,9 @@ rules.add_perm("allocation.review_proposal", is_subcommittee & is_submitted)
 rules.add_perm("allocation.lock_proposal", is_subcommittee_chair & is_submitted)
 rules.add_perm("allocation.export_proposal", is_secretariat | is_ufm | is_subcommittee)
 
+# the allocation memo (allocation/documents.py): the secretariat writes it, the sub-committee reads it
+rules.add_perm("allocation.generate_memo", is_secretariat)
+rules.add_perm("allocation.download_allocation_memo", is_secretariat | is_subcommittee)
+
 # the applicant's own approved amounts (staff see every organisation's on the proposal pages)
 rules.add_perm("allocation.view_approved_amounts", is_application_member & has_approved_allocation)

@@ -311,10 +311,6 @@ class ApprovalState:
     approved: list
     missing: list
 
-    @property
-    def all_members_approved(self) -> bool:
-        return bool(self.members) and not self.missing
-
 
 def subcommittee_members() -> list:
     """Return the active sub-committee members (not the chair as such), by name."""

@@ -1,7 +1,6 @@
 """Start-page panels contributed by the applications app."""
 
 from clusterfund.dashboard import register_panel
-from clusterfund.roles import STAFF_ROLES, Role
 
 from .models import Call
 from .selectors import calls_for_front_page
@@ -21,8 +20,14 @@ def _staff_context(user) -> dict:
 
 
 register_panel(
-    roles={Role.APPLICANT}, template="applications/panels/applicant.html", context=_applicant_context, order=10
+    permission="applications.view_applicant_start",
+    template="applications/panels/applicant.html",
+    context=_applicant_context,
+    order=10,
 )
 register_panel(
-    roles=set(STAFF_ROLES), template="applications/panels/staff_calls.html", context=_staff_context, order=20
+    permission="applications.view_staff_start",
+    template="applications/panels/staff_calls.html",
+    context=_staff_context,
+    order=20,
 )

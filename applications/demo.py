@@ -20,33 +20,34 @@ from .models import (
     Region,
     Requirement,
 )
+from .requirements import BOARD_COMPOSITION, GOLD_LABEL, LEGAL_ENTITY, ROBUST_FOUNDATION, VIRKSOMHEDSGUIDEN
 
 CPH = ZoneInfo("Europe/Copenhagen")
 CALL_SLUG = "klyngeindsats-2021-2024"
 
 REQUIREMENTS = [
     (
-        "legal_entity",
+        LEGAL_ENTITY,
         "Er én privat, selvstændig juridisk enhed med eget CVR-nummer, der arbejder på et almennyttigt grundlag",
         "Is one private, independent legal entity with its own CVR number, working on a non-profit basis",
     ),
     (
-        "robust_foundation",
+        ROBUST_FOUNDATION,
         "Opererer på et robust økonomisk og organisatorisk grundlag",
         "Operates on a robust economic and organisational foundation",
     ),
     (
-        "board_composition",
+        BOARD_COMPOSITION,
         "Har deltagelse i bestyrelse fra både virksomheder og videninstitutioner",
         "Has both companies and knowledge institutions represented on its board",
     ),
     (
-        "gold_label",
+        GOLD_LABEL,
         "Er guldcertificeret eller har en plan mhp. opnåelse af guldcertificering",
         "Holds the gold label or has a plan to reach it",
     ),
     (
-        "virksomhedsguiden",
+        VIRKSOMHEDSGUIDEN,
         "Gør sine ydelser tilgængelige på Virksomhedsguiden",
         "Makes its services available on Virksomhedsguiden",
     ),
@@ -211,7 +212,7 @@ def seed_call() -> Call:
         },
     )
     for order, (code, text, text_en) in enumerate(REQUIREMENTS, start=1):
-        note, note_en = (GOLD_NOTE, GOLD_NOTE_EN) if code == "gold_label" else ("", "")
+        note, note_en = (GOLD_NOTE, GOLD_NOTE_EN) if code == GOLD_LABEL else ("", "")
         Requirement.objects.update_or_create(
             call=call,
             code=code,

@@ -7,36 +7,16 @@ receipt's SHA-256), with the call's names for criteria, requirements and activit
 version is requested.
 """
 
-import rules
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy
 
 from clusterfund.documents import register_document
-from clusterfund.rules import is_reviewer, is_secretariat
 
 from .models import ActorType, Application, Attachment, BoardMember, Location, Organisation, Region
-from .rules import is_past_draft
 from .selectors import application_content
 from .services import application_digest
 
 KIND = "dossier"
-
-
-@rules.predicate
-def has_declared_conflict(user, application) -> bool:
-    """The user declared a conflict of interest on the application in the review.
-
-    The review app adds the `assignments` relation; this app does not import it (imports flow
-    applications ← review), so the predicate asks through the relation if it is there.
-    """
-    assignments = getattr(application, "assignments", None)
-    if assignments is None or not getattr(user, "is_authenticated", False):
-        return False
-    return assignments.filter(reviewer=user, conflict="declared").exists()
-
-
-rules.add_perm("applications.generate_dossier", is_secretariat & is_past_draft & ~has_declared_conflict)
-rules.add_perm("applications.download_dossier", is_reviewer & is_past_draft & ~has_declared_conflict)
 
 
 def _label(choices, value) -> str:

@@ -4,9 +4,11 @@ The forms only read and check what was typed; `applications.services_call` write
 """
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import ActivityType, BusinessArea, Call, Criterion, Milestone, Requirement
+from .requirements import REQUIREMENT_KINDS
 from .services_call import CALL_FIELDS, PART_KINDS
 
 LOCAL_DATETIME = "%Y-%m-%dT%H:%M"
@@ -107,6 +109,18 @@ class RequirementForm(PartForm):
         model = Requirement
         fields = list(PART_KINDS["requirements"].fields)
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in ("text", "text_en", "note", "note_en")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # the kinds the portal has evidence and checks for (applications/requirements.py)
+        known = "; ".join(f"{kind.code} ({kind.label})" for kind in REQUIREMENT_KINDS.values())
+        self.fields["code"].help_text = format_lazy(
+            _(
+                "The portal asks for evidence and suggests a verdict for these codes: {kinds}. Any other code is "
+                "answered in words only."
+            ),
+            kinds=known,
+        )
 
 
 class CriterionForm(PartForm):

@@ -18,24 +18,13 @@ from django.utils.translation import gettext_lazy as _
 from clusterfund.fields import DateField, IntegerField, KronerField, SignedKronerField
 
 from .models import Application, Attachment, BoardMember, Location, Region
+from .requirements import ALL_ATTACHMENT_KINDS, ALL_EVIDENCE_FIELDS, evidence_fields_of
 
 # An applicant's own words on how they meet one requirement; long enough for a page, short enough to read.
 REQUIREMENT_MAX_CHARS = 5000
 
-# Evidence fields on Application, by the requirement code that asks for them.
-EVIDENCE_FIELDS: dict[str, tuple[str, ...]] = {
-    "robust_foundation": ("equity", "turnover", "staff_count"),
-    "gold_label": ("gold_status", "gold_awarded_on", "gold_expires_on", "gold_target_date"),
-    "virksomhedsguiden": ("vg_listing_url", "vg_commitment"),
-}
-
-# Evidence files, by the requirement code that asks for them. One file of each kind: a new upload replaces it.
-EVIDENCE_KINDS: dict[str, tuple[str, ...]] = {
-    "legal_entity": (Attachment.Kind.STATUTES,),
-    "robust_foundation": (Attachment.Kind.ANNUAL_ACCOUNTS,),
-    "gold_label": (Attachment.Kind.GOLD_CERTIFICATE, Attachment.Kind.GOLD_PLAN),
-}
-SINGLE_FILE_KINDS = frozenset(kind for kinds in EVIDENCE_KINDS.values() for kind in kinds)
+# Evidence files (one of each kind: a new upload replaces it) are the kinds the requirement registry names.
+SINGLE_FILE_KINDS = ALL_ATTACHMENT_KINDS
 # What the upload view accepts; letters of intent belong to a partner and are uploaded with the partner.
 UPLOAD_KINDS = (*sorted(SINGLE_FILE_KINDS), Attachment.Kind.OTHER)
 
@@ -145,7 +134,7 @@ class EvidenceForm(forms.ModelForm):
 
     class Meta:
         model = Application
-        fields = [name for names in EVIDENCE_FIELDS.values() for name in names]
+        fields = list(ALL_EVIDENCE_FIELDS)
         field_classes = dict.fromkeys(("gold_awarded_on", "gold_expires_on", "gold_target_date"), DateField)
         widgets = {
             "gold_awarded_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -155,7 +144,7 @@ class EvidenceForm(forms.ModelForm):
 
     def __init__(self, *args, codes: set[str], **kwargs):
         super().__init__(*args, **kwargs)
-        wanted = {name for code in codes for name in EVIDENCE_FIELDS.get(code, ())}
+        wanted = evidence_fields_of(codes)
         for name in list(self.fields):
             if name not in wanted:
                 del self.fields[name]

@@ -8,6 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import ActorType, Application, Attachment, BoardMember, BudgetFrame, Call, Funder, Location, Organisation
+from .requirements import (
+    BOARD_COMPOSITION,
+    GOLD_LABEL,
+    LEGAL_ENTITY,
+    ROBUST_FOUNDATION,
+    VIRKSOMHEDSGUIDEN,
+    checks_missing,
+)
 from .sections import SECTIONS, SECTIONS_BY_CODE
 
 
@@ -80,13 +88,6 @@ class MissingItem:
         return f"{base}#{self.anchor}" if self.anchor else base
 
 
-def applications_for_user(user) -> QuerySet[Application]:
-    """Return the applications of every organisation the user acts for."""
-    return Application.objects.filter(organisation__members=user).select_related(
-        "call", "organisation", "business_area"
-    )
-
-
 def application_for_editing(*, pk: int) -> Application:
     """Return an application with what every section page needs; raise Application.DoesNotExist.
 
@@ -143,12 +144,13 @@ def _requirement_missing(application: Application, kinds: set[str]) -> list[Miss
                     f"requirement-{requirement.code}",
                 )
             )
-        evidence_missing = _EVIDENCE_MISSING.get(requirement.code)
-        if evidence_missing is not None:
-            items += evidence_missing(application, kinds)
+        kind = requirement.kind
+        if kind is not None and kind.missing is not None:
+            items += kind.missing(application, kinds)
     return items
 
 
+@checks_missing(LEGAL_ENTITY)
 def _legal_entity_missing(application: Application, kinds: set[str]) -> list[MissingItem]:
     items = []
     if Attachment.Kind.STATUTES not in kinds:
@@ -158,12 +160,13 @@ def _legal_entity_missing(application: Application, kinds: set[str]) -> list[Mis
             MissingItem(
                 "requirements",
                 _("The organisation has not declared that it works on a non-profit basis."),
-                "requirement-legal_entity",
+                f"requirement-{LEGAL_ENTITY}",
             )
         )
     return items
 
 
+@checks_missing(ROBUST_FOUNDATION)
 def _robust_foundation_missing(application: Application, kinds: set[str]) -> list[MissingItem]:
     items = []
     if Attachment.Kind.ANNUAL_ACCOUNTS not in kinds:
@@ -178,12 +181,14 @@ def _robust_foundation_missing(application: Application, kinds: set[str]) -> lis
     return items
 
 
+@checks_missing(BOARD_COMPOSITION)
 def _board_composition_missing(application: Application, kinds: set[str]) -> list[MissingItem]:
     if application.board_members.count() < 2:
         return [MissingItem("requirements", _("List the members of the board (at least two)."), "board")]
     return []
 
 
+@checks_missing(GOLD_LABEL)
 def _gold_label_missing(application: Application, kinds: set[str]) -> list[MissingItem]:
     items = []
     if application.gold_status == Application.GoldStatus.GOLD:
@@ -219,6 +224,7 @@ def _gold_label_missing(application: Application, kinds: set[str]) -> list[Missi
     return items
 
 
+@checks_missing(VIRKSOMHEDSGUIDEN)
 def _virksomhedsguiden_missing(application: Application, kinds: set[str]) -> list[MissingItem]:
     if application.vg_listing_url or application.vg_commitment:
         return []
@@ -229,16 +235,6 @@ def _virksomhedsguiden_missing(application: Application, kinds: set[str]) -> lis
             "id_vg_listing_url",
         )
     ]
-
-
-# What each requirement (by its code) asks for besides the applicant's own words.
-_EVIDENCE_MISSING = {
-    "legal_entity": _legal_entity_missing,
-    "robust_foundation": _robust_foundation_missing,
-    "board_composition": _board_composition_missing,
-    "gold_label": _gold_label_missing,
-    "virksomhedsguiden": _virksomhedsguiden_missing,
-}
 
 
 def application_missing_items(*, application: Application) -> list[MissingItem]:

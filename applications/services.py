@@ -5,6 +5,7 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 
+import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -82,11 +83,17 @@ def application_create(*, call: Call, organisation: Organisation, by, now: datet
     return application
 
 
+def _acts_for(by, application: Application) -> bool:
+    """Whether `by` acts for the application's organisation (rules.py; the rule itself, so a superuser from
+    outside the organisation is refused as anyone else)."""
+    return rules.has_perm("applications.act_for_application", by, application)
+
+
 def _lock_for_edit(application: Application, by) -> Application:
     locked = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
     if locked.status != Application.Status.DRAFT:
         raise ValidationError(_("The application has been submitted and can no longer be changed."))
-    if not locked.organisation.members.filter(pk=by.pk).exists():
+    if not _acts_for(by, locked):
         raise PermissionDenied
     return locked
 
@@ -210,7 +217,7 @@ def application_submit(*, application: Application, by, now: datetime | None = N
         return locked
     if locked.status != Application.Status.DRAFT:
         raise ValidationError(_("Only a draft can be submitted."))
-    if not locked.organisation.members.filter(pk=by.pk).exists():
+    if not _acts_for(by, locked):
         raise PermissionDenied
     if now >= locked.call.deadline:
         raise ValidationError(
@@ -249,7 +256,7 @@ def application_withdraw(*, application: Application, by, reason: str, now: date
     """Withdraw a submitted application before the deadline, with a reason; return it."""
     now = now or timezone.now()
     locked = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
-    if not locked.organisation.members.filter(pk=by.pk).exists():
+    if not _acts_for(by, locked):
         raise PermissionDenied
     if locked.status != Application.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted application can be withdrawn."))

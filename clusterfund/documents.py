@@ -128,11 +128,6 @@ def document_kind(kind: str) -> DocumentKind:
         raise LookupError(f"No document kind {kind!r} is registered.") from missing
 
 
-def document_kinds() -> dict[str, DocumentKind]:
-    """Return every registered kind by slug."""
-    return dict(_REGISTRY)
-
-
 # --- reads -----------------------------------------------------------------------------------------
 
 

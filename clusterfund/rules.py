@@ -28,8 +28,13 @@ def is_portal_staff(user) -> bool:
     return bool(roles_of(user) & STAFF_ROLES)
 
 
-rules.add_perm("clusterfund.view_audit_log", is_portal_staff)
-rules.add_perm("clusterfund.view_admin_site", is_administrator | is_secretariat)
+@rules.predicate
+def is_admin_site_staff(user) -> bool:
+    """Admitted to Django's own admin (the technical administration): what `AdminSite.has_permission` asks."""
+    return bool(getattr(user, "is_active", False) and getattr(user, "is_staff", False))
+
+
+rules.add_perm("clusterfund.use_admin_site", is_admin_site_staff)
 
 # the portal's own staff pages: the administration area (administrator and secretariat), users and roles
 # (administrator only) and the audit log (read-only, for those who configure and manage the calls)

@@ -1,7 +1,6 @@
 import logging
 import sys
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
 from django.template.loader import render_to_string
@@ -9,18 +8,19 @@ from django.views.generic import TemplateView
 
 from .dashboard import panels_for
 from .roles import roles_of
+from .views_base import PermissionObjectMixin
 
 logger = logging.getLogger(__name__)
 
 
-class StartView(LoginRequiredMixin, TemplateView):
+class StartView(PermissionObjectMixin, TemplateView):
     """Each role's start page after login, assembled from the apps' panels."""
 
     template_name = "clusterfund/start.html"
 
     def get_context_data(self, **kwargs):
         held = roles_of(self.request.user)
-        return super().get_context_data(**kwargs, panels=panels_for(self.request.user, held), held_roles=held)
+        return super().get_context_data(**kwargs, panels=panels_for(self.request.user), held_roles=held)
 
 
 class AccessibilityStatementView(TemplateView):

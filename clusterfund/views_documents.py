@@ -7,7 +7,6 @@ generate gets 403 on the generate and retry buttons.
 """
 
 from django.conf import settings
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,6 +23,7 @@ from .documents import (
     documents_of,
 )
 from .models import GeneratedDocument
+from .views_base import PermissionObjectMixin
 
 
 def _kind_or_404(kind: str) -> DocumentKind:
@@ -42,18 +42,24 @@ def _subject_url(spec: DocumentKind, subject) -> str | None:
         return None  # the subject's own page is not there (yet); the document pages work without it
 
 
-class DocumentAccessMixin(LoginRequiredMixin):
+class DocumentAccessMixin(PermissionObjectMixin):
     """Loads the kind and the subject; 404 unless the user may generate or download that kind about it."""
 
-    def load(self, request, spec: DocumentKind, subject) -> None:
-        if subject is None:
+    def load_subject(self) -> tuple[DocumentKind, object]:
+        """Return the kind and the subject the URL names (the subject None if it does not exist)."""
+        raise NotImplementedError
+
+    def get_permission_object(self):
+        self.spec, self.subject = self.load_subject()
+        if self.subject is None:
             raise Http404
-        self.spec = spec
-        self.subject = subject
-        self.can_generate = request.user.has_perm(spec.can_generate, subject)
-        self.can_download = request.user.has_perm(spec.can_download, subject)
-        if not (self.can_generate or self.can_download):
-            raise Http404
+        return self.subject
+
+    def has_permission(self) -> bool:
+        user = self.request.user
+        self.can_generate = user.has_perm(self.spec.can_generate, self.subject)
+        self.can_download = user.has_perm(self.spec.can_download, self.subject)
+        return self.can_generate or self.can_download
 
     def require_generate(self) -> None:
         if not self.can_generate:
@@ -75,13 +81,9 @@ class DocumentAccessMixin(LoginRequiredMixin):
 class DocumentListView(DocumentAccessMixin, View):
     """The versions of one kind of document about one subject, newest first, and the generate form."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        spec = _kind_or_404(kwargs["kind"])
-        subject = spec.subject_model._default_manager.filter(pk=kwargs["object_id"]).first()
-        self.load(request, spec, subject)
-        return super().dispatch(request, *args, **kwargs)
+    def load_subject(self):
+        spec = _kind_or_404(self.kwargs["kind"])
+        return spec, spec.subject_model._default_manager.filter(pk=self.kwargs["object_id"]).first()
 
     def get(self, request, kind, object_id, form=None, errors=None, status=200):
         if form is None and self.spec.options_form is not None and self.can_generate:
@@ -123,15 +125,11 @@ class DocumentListView(DocumentAccessMixin, View):
 class DocumentMixin(DocumentAccessMixin):
     """Loads one version by pk, and its kind and subject; 404 as for the list."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
+    def load_subject(self):
         self.document = get_object_or_404(
-            GeneratedDocument.objects.select_related("requested_by", "content_type"), pk=kwargs["pk"]
+            GeneratedDocument.objects.select_related("requested_by", "content_type"), pk=self.kwargs["pk"]
         )
-        spec = _kind_or_404(self.document.kind)
-        self.load(request, spec, document_subject(self.document))
-        return super().dispatch(request, *args, **kwargs)
+        return _kind_or_404(self.document.kind), document_subject(self.document)
 
 
 class DocumentStatusView(DocumentMixin, View):

@@ -2,8 +2,7 @@
 and the read-only audit log. Calls are configured on applications' pages, the frames on allocation's."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -15,19 +14,15 @@ from .models import AuditEvent, User
 from .roles import roles_of
 from .selectors import audit_actions, audit_changes, audit_events, users_for_administration
 from .services_users import user_access_set
+from .views_base import PermissionObjectMixin
 
 PAGE_SIZE = 50
 
 
-class StaffPermissionMixin(LoginRequiredMixin):
-    """Log in first; then 403 unless the user holds `permission`."""
+class StaffPermissionMixin(PermissionObjectMixin):
+    """Log in first; then 403 unless the user holds `permission` (a permission about no object)."""
 
     permission: str
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.has_perm(self.permission):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
 
 def page_of(request, items):

@@ -3,7 +3,6 @@ with plans waiting for review."""
 
 from applications.models import Call
 from clusterfund.dashboard import register_panel
-from clusterfund.roles import Role
 
 from .selectors.grants import grants_for_member, queue_counts
 
@@ -26,7 +25,15 @@ def _reviewer_context(user) -> dict:
     return {"calls": [(call, counts.get(call.pk, 0)) for call in calls]}
 
 
-register_panel(roles={Role.APPLICANT}, template="governance/panels/member.html", context=_member_context, order=12)
 register_panel(
-    roles={Role.SECRETARIAT, Role.UFM}, template="governance/panels/reviewer.html", context=_reviewer_context, order=35
+    permission="applications.view_applicant_start",
+    template="governance/panels/member.html",
+    context=_member_context,
+    order=12,
+)
+register_panel(
+    permission="governance.view_plan_queue",
+    template="governance/panels/reviewer.html",
+    context=_reviewer_context,
+    order=35,
 )

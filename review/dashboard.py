@@ -3,7 +3,6 @@
 from collections import Counter
 
 from clusterfund.dashboard import register_panel
-from clusterfund.roles import Role
 
 from .models import Assignment
 from .selectors.matrix import MATRIX_STATUSES
@@ -22,5 +21,5 @@ def _reviewer_context(user) -> dict:
 
 
 register_panel(
-    roles={Role.SECRETARIAT, Role.UFM}, template="review/panels/reviewer.html", context=_reviewer_context, order=15
+    permission="review.view_queue", template="review/panels/reviewer.html", context=_reviewer_context, order=15
 )

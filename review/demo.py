@@ -33,6 +33,7 @@ from applications.models import (
     Region,
     RequirementAnswer,
 )
+from applications.requirements import BOARD_COMPOSITION, GOLD_LABEL
 from applications.selectors import application_content
 from applications.services import application_digest
 
@@ -286,8 +287,8 @@ def _application(call: Call, index: int, area: BusinessArea, by) -> Application:
 
 
 CHECK_NOTES = {
-    "gold_label": "Guldmærket udløb 1. marts 2020, før ansøgningsfristen; der er ingen plan for fornyelse.",
-    "board_composition": "Bestyrelsen har ingen medlemmer fra videninstitutioner.",
+    GOLD_LABEL: "Guldmærket udløb 1. marts 2020, før ansøgningsfristen; der er ingen plan for fornyelse.",
+    BOARD_COMPOSITION: "Bestyrelsen har ingen medlemmer fra videninstitutioner.",
 }
 
 
@@ -319,7 +320,7 @@ def _agree(application: Application, consensus, recommendation: str, secretariat
     if joint and joint.is_agreed:
         return
     eligible = index not in (EXPIRED_GOLD, COMPANIES_ONLY_BOARD)
-    reasons = "" if eligible else CHECK_NOTES["gold_label" if index == EXPIRED_GOLD else "board_composition"]
+    reasons = "" if eligible else CHECK_NOTES[GOLD_LABEL if index == EXPIRED_GOLD else BOARD_COMPOSITION]
     joint = joint_save(
         application=application,
         by=secretariat,

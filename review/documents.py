@@ -10,7 +10,6 @@ exports, so the memo and the matrix cannot disagree.
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-import rules
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -19,28 +18,12 @@ from django.utils.translation import gettext_lazy
 
 from applications.models import Call
 from clusterfund.documents import register_document
-from clusterfund.rules import is_secretariat, is_ufm
 
 from .models import Assignment, JointAssessment, RequirementCheck, Verdict
 from .scoring import formula_text, points_formula_text, rounded
 from .selectors.matrix import MATRIX_STATUSES, Group, Row, review_matrix
 
 KIND = "recommendation-memo"
-
-
-@rules.predicate
-def has_conflict_in_call(user, call) -> bool:
-    """The user declared a conflict of interest on some application of the call: the memo shows every row,
-    and a conflicted reviewer may see none of that application's (so none of the memo)."""
-    if call is None or not getattr(user, "is_authenticated", False):
-        return False
-    return Assignment.objects.filter(
-        application__call=call, reviewer=user, conflict=Assignment.Conflict.DECLARED
-    ).exists()
-
-
-rules.add_perm("review.generate_recommendation_memo", is_secretariat & ~has_conflict_in_call)
-rules.add_perm("review.download_recommendation_memo", (is_secretariat | is_ufm) & ~has_conflict_in_call)
 
 
 def _verdicts(call: Call) -> dict[int, dict[int, Counter]]:

@@ -6,7 +6,8 @@ A reviewer who declared a conflict of interest on an application may do nothing 
 
 import rules
 
-from clusterfund.rules import is_portal_staff, is_reviewer, is_secretariat
+from applications.rules import has_declared_conflict
+from clusterfund.rules import is_portal_staff, is_reviewer, is_secretariat, is_ufm
 
 from .models import Assignment
 from .selectors.visibility import others_visible
@@ -32,9 +33,14 @@ def has_declared_no_conflict(user, application) -> bool:
 
 
 @rules.predicate
-def is_conflicted(user, application) -> bool:
-    own = _own(user, application)
-    return own is not None and own.is_conflicted
+def has_conflict_in_call(user, call) -> bool:
+    """The user declared a conflict of interest on some application of the call: the memo shows every row,
+    and a conflicted reviewer may see none of that application's (so none of the memo)."""
+    if call is None or not getattr(user, "is_authenticated", False):
+        return False
+    return Assignment.objects.filter(
+        application__call=call, reviewer=user, conflict=Assignment.Conflict.DECLARED
+    ).exists()
 
 
 @rules.predicate
@@ -60,6 +66,10 @@ rules.add_perm("review.export_matrix", is_reviewer)
 # one application
 rules.add_perm("review.declare_conflict", is_reviewer & is_assigned & ~has_submitted_own_review)
 rules.add_perm("review.review_application", is_reviewer & has_declared_no_conflict)
-rules.add_perm("review.view_history", is_portal_staff & ~is_conflicted)
-rules.add_perm("review.view_joint", is_reviewer & ~is_conflicted & sees_other_reviewers)
+rules.add_perm("review.view_history", is_portal_staff & ~has_declared_conflict)
+rules.add_perm("review.view_joint", is_reviewer & ~has_declared_conflict & sees_other_reviewers)
 rules.add_perm("review.edit_joint", is_reviewer & has_declared_no_conflict & has_submitted_own_review)
+
+# the recommendation memo (review/documents.py), about a call
+rules.add_perm("review.generate_recommendation_memo", is_secretariat & ~has_conflict_in_call)
+rules.add_perm("review.download_recommendation_memo", (is_secretariat | is_ufm) & ~has_conflict_in_call)

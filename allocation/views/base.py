@@ -1,31 +1,35 @@
 """What the allocation's pages share: 404 for what the user may not see, and errors from services onto forms."""
 
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+
+from clusterfund.views_base import PermissionObjectMixin
 
 from ..models import Proposal
 
 
-class ProposalPermissionMixin(LoginRequiredMixin):
+class ProposalPermissionMixin(PermissionObjectMixin):
     """Load the proposal named by `pk` (with its call): 404 for whoever may not see proposals, 403 for one who
     may see it but not do this (`action_permission`, e.g. a member posting amounts, or any edit once locked)."""
 
+    permission = "allocation.view_proposals"  # asked about the proposal's call
     action_permission: str | None = None
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
+    def get_permission_object(self):
         self.proposal = get_object_or_404(
-            Proposal.objects.select_related("call", "created_by", "approved_by"), pk=kwargs["pk"]
+            Proposal.objects.select_related("call", "created_by", "approved_by"), pk=self.kwargs["pk"]
         )
         self.call = self.proposal.call
-        if not request.user.has_perm("allocation.view_proposals", self.call):
-            raise Http404
-        if self.action_permission and not request.user.has_perm(self.action_permission, self.proposal):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+        return self.proposal
+
+    def has_permission(self) -> bool:
+        return self.request.user.has_perm(self.permission, self.call)
+
+    def check_access(self, request):
+        super().check_access(request)
+        if self.action_permission:
+            self.require(self.action_permission)
+        return None
 
 
 def add_service_errors(form, error: ValidationError) -> None:

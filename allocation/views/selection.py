@@ -1,8 +1,7 @@
 """UFM's pages: the joint assessments' ranking per business area, and the form for the minister's decision."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.views import View
 
 from applications.models import Application, Funder
 from applications.views.base import CallPermissionMixin
+from clusterfund.views_base import PermissionObjectMixin
 
 from ..forms import SelectionForm
 from ..models import Selection
@@ -56,24 +56,26 @@ class SelectionListView(CallPermissionMixin, View):
         )
 
 
-class SelectionRecordView(LoginRequiredMixin, View):
+class SelectionRecordView(PermissionObjectMixin, View):
     """Record or change the minister's decision on one application (UFM only)."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
+    permission = "allocation.record_selection"  # asked about the application's call
+
+    def get_permission_object(self):
         self.application = get_object_or_404(
-            Application.objects.select_related("call", "organisation", "business_area"), pk=kwargs["pk"]
+            Application.objects.select_related("call", "organisation", "business_area"), pk=self.kwargs["pk"]
         )
         self.call = self.application.call
-        if self.application.status not in IN_REVIEW or not request.user.has_perm(
+        if self.application.status not in IN_REVIEW or not self.request.user.has_perm(
             "allocation.view_selections", self.call
         ):
             raise Http404
-        if not request.user.has_perm("allocation.record_selection", self.call):
-            raise PermissionDenied
+        return self.application
+
+    def check_access(self, request):
+        self.require(self.permission, self.call)  # staff who may see the selections: 403
         self.selection = Selection.objects.filter(application=self.application).prefetch_related("grants").first()
-        return super().dispatch(request, *args, **kwargs)
+        return None
 
     def initial(self) -> dict:
         selection = self.selection

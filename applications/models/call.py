@@ -166,6 +166,13 @@ class Requirement(CallPart):
     def __str__(self) -> str:
         return self.text
 
+    @property
+    def kind(self):
+        """Return the registry's kind for this requirement's code (applications/requirements.py), or None."""
+        from ..requirements import requirement_kind  # the registry's behaviours import the models
+
+        return requirement_kind(self.code)
+
 
 class Criterion(CallPart):
     """A weighted assessment criterion (kriterium)."""

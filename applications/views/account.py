@@ -6,16 +6,16 @@ organisation) is a POST from a button on that page, so a mail scanner that follo
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views import View
+
+from clusterfund.views_base import PermissionObjectMixin
 
 from ..forms_account import InviteForm, MessageForm, OrganisationForm, RegisterForm, ResendConfirmationForm
 from ..models import Organisation
@@ -174,21 +174,18 @@ class ResendConfirmationView(View):
 # --- organisations ------------------------------------------------------------------------------
 
 
-class OrganisationMixin:
+class OrganisationMixin(PermissionObjectMixin):
     """Load the organisation in the URL; anonymous users log in first, others without `permission` get 404."""
 
     permission = "applications.view_organisation"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        self.organisation = get_object_or_404(Organisation, pk=kwargs["pk"])
-        if not request.user.has_perm(self.permission, self.organisation):
-            raise Http404  # not theirs: do not confirm that it exists
-        return super().dispatch(request, *args, **kwargs)
+    def get_permission_object(self):
+        self.organisation = get_object_or_404(Organisation, pk=self.kwargs["pk"])
+        return self.organisation
 
 
-class OrganisationCreateView(LoginRequiredMixin, View):
+class OrganisationCreateView(PermissionObjectMixin, View):
+    permission = "applications.create_organisation"
     template_name = "applications/account/organisation_form.html"
 
     def render_page(self, form, status=200):
@@ -196,13 +193,9 @@ class OrganisationCreateView(LoginRequiredMixin, View):
         return render(self.request, self.template_name, context, status=status)
 
     def get(self, request):
-        if not request.user.has_perm("applications.create_organisation"):
-            raise PermissionDenied
         return self.render_page(OrganisationForm())
 
     def post(self, request):
-        if not request.user.has_perm("applications.create_organisation"):
-            raise PermissionDenied
         form = OrganisationForm(request.POST)
         if form.is_valid():
             try:
@@ -357,15 +350,10 @@ class InvitationView(View):
 # --- the secretariat's messages -----------------------------------------------------------------
 
 
-class SecretariatMixin:
-    """Only for holders of applications.send_message (the secretariat); anonymous users log in first."""
+class SecretariatMixin(PermissionObjectMixin):
+    """Only for holders of applications.send_message (the secretariat; 403 for others); anonymous users log in."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not request.user.has_perm("applications.send_message"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    permission = "applications.send_message"
 
 
 class OrganisationListView(SecretariatMixin, View):

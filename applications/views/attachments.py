@@ -3,6 +3,7 @@
 Files are served only through `AttachmentDownloadView`, never from a public media URL.
 """
 
+import rules
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +16,6 @@ from django.views import View
 
 from ..forms_sections import SINGLE_FILE_KINDS, UploadForm
 from ..models import Attachment
-from ..rules import is_application_member
 from ..services import attachment_add, attachment_remove
 from ..uploads import sanitise_filename
 from .base import ApplicationMixin, ListSectionView
@@ -62,7 +62,8 @@ class EditAttachmentMixin(ApplicationMixin):
 
     def check_editable(self) -> bool:
         """Return True if the user may change the draft; raise Http404 for anyone outside the organisation."""
-        if not is_application_member(self.request.user, self.application):
+        # the rule itself, not user.has_perm: a superuser outside the organisation gets 404 here too
+        if not rules.has_perm("applications.act_for_application", self.request.user, self.application):
             raise Http404
         if not self.request.user.has_perm("applications.edit_application", self.application):
             messages.error(self.request, _("The application has been submitted and can no longer be changed."))

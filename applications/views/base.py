@@ -4,15 +4,15 @@ optimistic versioning, autosave answers for HTMX, and keeping what was typed whe
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
+
+from clusterfund.views_base import PermissionObjectMixin
 
 from ..models import Application, Call, SectionState
 from ..sections import SECTIONS_BY_CODE
@@ -22,18 +22,14 @@ from ..services import VersionConflict, section_version
 STASH_KEY = "unsaved_drafts"
 
 
-class CallPermissionMixin(LoginRequiredMixin):
+class CallPermissionMixin(PermissionObjectMixin):
     """Load the call named by `slug`; 404 unless the user holds `permission` on it (review and allocation)."""
 
     permission: str
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.call = get_object_or_404(Call, slug=kwargs["slug"])
-        if not request.user.has_perm(self.permission, self.call):
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
+    def get_permission_object(self):
+        self.call = get_object_or_404(Call, slug=self.kwargs["slug"])
+        return self.call
 
 
 def posted_version(request, *, missing: int) -> int:
@@ -65,24 +61,22 @@ def pop_stash(request):
     return data
 
 
-class ApplicationMixin:
+class ApplicationMixin(PermissionObjectMixin):
     """Load the application named in the URL; 404 unless the user may see it (and may `permission` it)."""
 
     permission = "applications.view_application"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_anonymous(request)
+    def get_permission_object(self):
         try:
-            self.application = application_for_editing(pk=kwargs["pk"])
+            self.application = application_for_editing(pk=self.kwargs["pk"])
         except Application.DoesNotExist as missing:
             raise Http404 from missing
-        if not (
-            request.user.has_perm("applications.view_application", self.application)
-            and request.user.has_perm(self.permission, self.application)
-        ):
-            raise Http404  # not theirs: do not even confirm that it exists
-        return super().dispatch(request, *args, **kwargs)
+        return self.application
+
+    def has_permission(self) -> bool:
+        # not theirs: 404, do not even confirm that it exists
+        user = self.request.user
+        return user.has_perm("applications.view_application", self.application) and super().has_permission()
 
     def handle_anonymous(self, request):
         if request.method == "POST":
@@ -92,12 +86,7 @@ class ApplicationMixin:
             if request.headers.get("HX-Request"):
                 return render(request, "applications/_save_status.html", {"expired": True, "login_url": login_url})
             messages.warning(request, _("Your session expired. Log in again: what you typed has been kept."))
-        return redirect_to_login(request.get_full_path())
-
-    def require(self, permission: str) -> None:
-        """Raise PermissionDenied unless the user holds `permission` on the application."""
-        if not self.request.user.has_perm(permission, self.application):
-            raise PermissionDenied
+        return super().handle_anonymous(request)
 
 
 class SectionView(ApplicationMixin, View):

@@ -7,14 +7,13 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from ..forms_sections import (
-    EVIDENCE_FIELDS,
-    EVIDENCE_KINDS,
     BoardFormSet,
     EvidenceForm,
     RequirementAnswersForm,
     error_summary,
 )
 from ..models import Application
+from ..requirements import attachment_kinds_of, evidence_fields_of, takes_board
 from ..selectors import board_representation
 from ..services_sections import requirements_save
 from .attachments import upload_limit_mb
@@ -62,9 +61,9 @@ class RequirementsSectionView(SectionView):
         texts = {a.requirement_id: a.text for a in application.requirement_answers.all()}
         forms = {"answers": RequirementAnswersForm(data, requirements=self.requirements(), texts=texts)}
         codes = self.codes()
-        if codes & EVIDENCE_FIELDS.keys():
+        if evidence_fields_of(codes):
             forms["evidence"] = EvidenceForm(data, instance=application, codes=codes)
-        if "board_composition" in codes:
+        if takes_board(codes):
             initial = [
                 {"name": m.name, "affiliation": m.affiliation, "employer": m.employer}
                 for m in application.board_members.all()
@@ -90,7 +89,7 @@ class RequirementsSectionView(SectionView):
     def extra_context(self) -> dict:
         application = self.application
         codes = self.codes()
-        wanted = {kind for code in codes for kind in EVIDENCE_KINDS.get(code, ())}
+        wanted = attachment_kinds_of(codes)
         # The latest file of each evidence kind (an upload replaces the earlier one).
         evidence_files = {
             a.kind: a for a in application.attachments.filter(kind__in=wanted).select_related("uploaded_by")
@@ -104,7 +103,7 @@ class RequirementsSectionView(SectionView):
             "organisation_url": organisation_url,
             "evidence_files": evidence_files,
             "upload_kinds": sorted(wanted),
-            "board_statement": board_statement(application) if "board_composition" in codes else "",
+            "board_statement": board_statement(application) if takes_board(codes) else "",
             "upload_max_mb": upload_limit_mb(),
             "board_statement_url": f"{self.request.path}?fragment={BOARD_STATEMENT_FRAGMENT}",
         }

@@ -2,13 +2,14 @@
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
+
+from clusterfund.views_base import PermissionObjectMixin
 
 from ..models import Call
 from ..selectors import application_missing_items, budget_summary, organisations_of, section_status
@@ -38,7 +39,7 @@ class OverviewView(ApplicationMixin, View):
         )
 
 
-class ApplicationCreateView(LoginRequiredMixin, View):
+class ApplicationCreateView(PermissionObjectMixin, View):
     """Start (or return to) the organisation's draft for a call."""
 
     def post(self, request, call_slug):

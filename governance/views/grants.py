@@ -2,7 +2,6 @@
 grant with its versions, acceptance, the secretariat's source decision and targets, and the indicators."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -12,6 +11,7 @@ from django.views import View
 
 from applications.views.base import CallPermissionMixin
 from clusterfund.documents import documents_of
+from clusterfund.views_base import PermissionObjectMixin
 
 from ..documents import KIND as LETTER
 from ..forms import FiguresForm, SourceDecisionForm
@@ -28,7 +28,7 @@ from ..services.grants import grant_accept, grant_source_decide, grant_targets_s
 from .base import GrantMixin
 
 
-class MyGrantsView(LoginRequiredMixin, View):
+class MyGrantsView(PermissionObjectMixin, View):
     """The grants of the user's organisations (empty for everyone else)."""
 
     def get(self, request):

@@ -9,6 +9,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from applications.models import Application, Attachment, BoardMember
+from applications.requirements import (
+    BOARD_COMPOSITION,
+    GOLD_LABEL,
+    LEGAL_ENTITY,
+    ROBUST_FOUNDATION,
+    VIRKSOMHEDSGUIDEN,
+    suggests,
+)
 from applications.selectors import board_representation
 from clusterfund.money import format_kroner
 from clusterfund.validators import cvr_is_valid
@@ -38,6 +46,7 @@ def _date(value) -> str:
     return date_format(value, "DATE_FORMAT") if value else "–"
 
 
+@suggests(LEGAL_ENTITY)
 def _suggest_legal_entity(application: Application, kinds: set[str]) -> Suggestion:
     organisation = application.organisation
     valid = cvr_is_valid(organisation.cvr)
@@ -57,6 +66,7 @@ def _suggest_legal_entity(application: Application, kinds: set[str]) -> Suggesti
     return Suggestion(Verdict.MET, _("Valid CVR number and a declared non-profit basis; check the statutes."), evidence)
 
 
+@suggests(ROBUST_FOUNDATION)
 def _suggest_robust_foundation(application: Application, kinds: set[str]) -> Suggestion:
     evidence = (
         _("Equity: %(amount)s") % {"amount": format_kroner(application.equity) or "–"},
@@ -72,7 +82,8 @@ def _suggest_robust_foundation(application: Application, kinds: set[str]) -> Sug
     return Suggestion(None, _("Judge the foundation from the accounts; the portal cannot."), evidence)
 
 
-def _suggest_board(application: Application) -> Suggestion:
+@suggests(BOARD_COMPOSITION)
+def _suggest_board(application: Application, kinds: set[str]) -> Suggestion:
     members = list(application.board_members.all())
     counts = defaultdict(int)
     for member in members:
@@ -91,6 +102,7 @@ def _suggest_board(application: Application) -> Suggestion:
     return Suggestion(Verdict.NOT_MET, _("The board lacks companies or knowledge institutions."), evidence)
 
 
+@suggests(GOLD_LABEL)
 def _suggest_gold(application: Application, kinds: set[str]) -> Suggestion:
     deadline = timezone.localdate(application.call.deadline)
     status = application.gold_status
@@ -119,7 +131,8 @@ def _suggest_gold(application: Application, kinds: set[str]) -> Suggestion:
     return Suggestion(Verdict.NOT_MET, _("Neither a gold label nor a plan is stated."), tuple(evidence))
 
 
-def _suggest_virksomhedsguiden(application: Application) -> Suggestion:
+@suggests(VIRKSOMHEDSGUIDEN)
+def _suggest_virksomhedsguiden(application: Application, kinds: set[str]) -> Suggestion:
     evidence = (
         _("Link to the services: %(url)s") % {"url": application.vg_listing_url or "–"},
         _("Commits to listing the services: %(answer)s") % {"answer": _yes_no(application.vg_commitment)},
@@ -137,17 +150,9 @@ def requirement_suggestions(*, application: Application) -> dict[int, Suggestion
     kinds = set(application.attachments.values_list("kind", flat=True))
     suggestions = {}
     for requirement in application.call.requirements.all():
-        code = requirement.code
-        if code == "legal_entity":
-            suggestion = _suggest_legal_entity(application, kinds)
-        elif code == "robust_foundation":
-            suggestion = _suggest_robust_foundation(application, kinds)
-        elif code == "board_composition":
-            suggestion = _suggest_board(application)
-        elif code == "gold_label":
-            suggestion = _suggest_gold(application, kinds)
-        elif code == "virksomhedsguiden":
-            suggestion = _suggest_virksomhedsguiden(application)
+        kind = requirement.kind
+        if kind is not None and kind.suggest is not None:
+            suggestion = kind.suggest(application, kinds)
         else:
             suggestion = Suggestion(None, _("The portal has no automatic check for this requirement."))
         suggestions[requirement.pk] = suggestion

@@ -3,9 +3,7 @@
 from collections import OrderedDict
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -13,6 +11,7 @@ from django.views import View
 
 from applications.views.base import CallPermissionMixin
 from clusterfund.fields import whole_number_or_none
+from clusterfund.views_base import PermissionObjectMixin
 
 from ..forms import AssignForm, BulkAssignForm
 from ..models import Assignment
@@ -20,12 +19,14 @@ from ..selectors.assignments import assignment_overview, review_queue
 from ..services import assignment_create, assignment_remove, assignments_create_for_area
 
 
-class QueueView(LoginRequiredMixin, View):
-    """The reviewer's assignments with their status, grouped by call."""
+class QueueView(PermissionObjectMixin, View):
+    """The reviewer's assignments with their status, grouped by call (404 for whoever reviews nothing)."""
+
+    permission = "review.view_queue"
+    refuse_as_missing = True
+    unhandled_method_first = True
 
     def get(self, request):
-        if not request.user.has_perm("review.view_queue"):
-            raise Http404
         by_call: OrderedDict = OrderedDict()
         for assignment in review_queue(user=request.user):
             by_call.setdefault(assignment.application.call, []).append(assignment)

@@ -15,7 +15,6 @@ ROWS = [
     Row("password_reset_confirm", lambda w: {"uidb64": "MQ", "token": "forkert-token"}, get=200, post=200),
     Row("password_reset_complete", get=200, post=405),
     Row("set_language", get=302, post=302),
-    Row("javascript-catalog", get=200, post=405),
     Row(
         "documents:list",
         lambda w: {"kind": "dossier", "object_id": w.submitted.pk},

@@ -8,15 +8,15 @@ ALL_ROLES = list(Role)
 
 @pytest.mark.parametrize(
     ("role", "perm", "allowed"),
-    [(role, "clusterfund.view_audit_log", role != Role.APPLICANT) for role in ALL_ROLES]
-    + [(role, "clusterfund.view_admin_site", role in {Role.ADMINISTRATOR, Role.SECRETARIAT}) for role in ALL_ROLES],
+    [(role, "clusterfund.browse_audit_log", role in {Role.ADMINISTRATOR, Role.SECRETARIAT}) for role in ALL_ROLES]
+    + [(role, "clusterfund.use_administration", role in {Role.ADMINISTRATOR, Role.SECRETARIAT}) for role in ALL_ROLES],
 )
 def test_role_permissions(make_user, role, perm, allowed):
     assert make_user(role).has_perm(perm) is allowed
 
 
 def test_user_without_role_has_no_staff_permission(make_user):
-    assert not make_user().has_perm("clusterfund.view_audit_log")
+    assert not make_user().has_perm("clusterfund.browse_audit_log")
 
 
 def test_start_page_requires_login(client, db):
@@ -57,3 +57,17 @@ def test_login_with_email_is_case_insensitive(client, demo):
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("start")
+
+
+@pytest.mark.parametrize(("role", "sees_organisations"), [(role, role == Role.SECRETARIAT) for role in ALL_ROLES])
+def test_the_menu_asks_the_permissions_not_the_roles(client, make_user, role, sees_organisations):
+    user = make_user(role)
+    client.force_login(user)
+    html = client.get(reverse("start")).content.decode()
+    assert (reverse("applications:organisation_list") in html) is sees_organisations
+    assert reverse("admin:index") not in html  # only Django's staff flag admits to the technical administration
+    user.is_staff = True
+    user.save()
+    assert make_user(role).has_perm("clusterfund.use_admin_site") is False
+    assert user.has_perm("clusterfund.use_admin_site") is True
+    assert reverse("admin:index") in client.get(reverse("start")).content.decode()
