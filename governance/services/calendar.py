@@ -13,7 +13,8 @@ The rules (ERST's practice, the call's `GovernanceSettings`):
 `calendar_sync` makes the generated dates match the grant's current version. It runs whenever a grant gets
 a (new) current version (see `governance.reports_ready`), so when 2023–24 becomes ERDF the two years get
 two dates each. A generated date the organisation has started reporting on (it has a report) stays as it
-is; generated dates without a report are moved, added or removed. Ad hoc dates are never touched.
+is (and no new date is made for a period it covers); generated dates without a report are moved, added or
+removed. Ad hoc dates are never touched.
 """
 
 import calendar as calendar_module
@@ -118,6 +119,12 @@ def calendar_sync(*, grant: Grant, by=None) -> list[ReportDue]:
     has_report = {due.pk for due in generated if _has_report(due)}
     kept_keys = {(due.kind, due.due_on) for due in generated if due.pk in has_report}
     kept_final = any(due.kind == ReportDue.Kind.FINAL for due in generated if due.pk in has_report)
+    # periods already reported on: a new date for an overlapping period would ask for the same report twice
+    reported_periods = [
+        (due.period_start, due.period_end)
+        for due in generated
+        if due.pk in has_report and due.kind == ReportDue.Kind.PERIODIC
+    ]
     removed, added = [], []
     for due in generated:
         if due.pk in has_report:
@@ -137,6 +144,10 @@ def calendar_sync(*, grant: Grant, by=None) -> list[ReportDue]:
     ad_hoc_keys = set(ReportDue.objects.filter(grant=locked, created_by__isnull=False).values_list("kind", "due_on"))
     for key, want in sorted(wanted.items(), key=lambda item: item[1].due_on):
         if key in kept_keys or key in ad_hoc_keys or (want.kind == ReportDue.Kind.FINAL and kept_final):
+            continue
+        if want.kind == ReportDue.Kind.PERIODIC and any(
+            start <= want.period_end and want.period_start <= end for start, end in reported_periods
+        ):
             continue
         due = ReportDue(
             grant=locked,

@@ -281,7 +281,7 @@ def _editable(locked: Report) -> None:
 def participants_import(*, report: Report, name: str, content: bytes, by) -> ImportResult:
     """Replace the report's register with the file's rows if every row is right; otherwise import nothing and
     return the errors by row number. Audited either way (the refusal with its error count)."""
-    require(by, "governance.edit_report", report)
+    require(by, "governance.start_report", report)  # editability is checked after the lock
     locked = _lock(report)
     _editable(locked)
     result = ImportResult()
@@ -343,7 +343,7 @@ def participants_import(*, report: Report, name: str, content: bytes, by) -> Imp
 def participant_add(*, report: Report, data: Mapping, by) -> Participant:
     """Add one participant typed by hand (the same fields as an upload row); raise ValidationError if a field
     is wrong or the CVR is already in the register."""
-    require(by, "governance.edit_report", report)
+    require(by, "governance.start_report", report)  # editability is checked after the lock
     locked = _lock(report)
     _editable(locked)
     numbers, titles = _activity_keys(locked)
@@ -364,7 +364,7 @@ def participant_add(*, report: Report, data: Mapping, by) -> Participant:
 @transaction.atomic
 def participant_remove(*, report: Report, participant_id: int, by) -> None:
     """Remove one participant from the register (nothing happens if it is not the report's)."""
-    require(by, "governance.edit_report", report)
+    require(by, "governance.start_report", report)  # editability is checked after the lock
     locked = _lock(report)
     _editable(locked)
     participant = locked.participants.filter(pk=participant_id).first()

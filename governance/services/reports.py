@@ -59,7 +59,7 @@ def _transition(report: Report, to: str) -> str:
 def _report_change(*, report: Report, by, action: str, change: Callable[[Report], dict]) -> Report:
     """Lock the report, refuse it unless editable, apply `change` (which returns what changed, for the audit),
     bump the revision and audit. Return the report."""
-    require(by, "governance.edit_report", report)
+    require(by, "governance.start_report", report)  # editability is checked after the lock
     locked = _lock(report)
     if not locked.is_editable:
         raise ValidationError(
