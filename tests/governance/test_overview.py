@@ -5,8 +5,6 @@ import csv
 import io
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from governance.models import Indicator, IndicatorTarget, Report, ReportAccountLine, ReportDue
@@ -39,7 +37,7 @@ def programme(n: int):
 
 @pytest.mark.parametrize("n", [3, 30])
 def test_overview_query_count_is_constant(client, n, django_assert_num_queries):
-    call, grants, secretariat = programme(n)
+    call, _grants, secretariat = programme(n)
     client.force_login(secretariat)
     with django_assert_num_queries(OVERVIEW_QUERIES):
         response = client.get(reverse("governance:overview", args=[call.slug]))
@@ -49,7 +47,7 @@ def test_overview_query_count_is_constant(client, n, django_assert_num_queries):
 
 @pytest.mark.parametrize("n", [3, 30])
 def test_report_queue_query_count_is_constant(client, n, django_assert_num_queries):
-    call, grants, secretariat = programme(n)
+    call, _grants, secretariat = programme(n)
     client.force_login(secretariat)
     with django_assert_num_queries(QUEUE_QUERIES):
         response = client.get(reverse("governance:report_queue", args=[call.slug]))
@@ -57,7 +55,7 @@ def test_report_queue_query_count_is_constant(client, n, django_assert_num_queri
 
 
 def test_overview_counts_a_company_once_across_organisations(client):
-    call, grants, secretariat = programme(3)
+    call, _grants, secretariat = programme(3)
     client.force_login(secretariat)
     page = client.get(reverse("governance:overview", args=[call.slug])).content.decode()
     # each organisation: 2 companies of a target of 50; the programme: 3 own + 1 shared = 4, of 150
@@ -67,7 +65,7 @@ def test_overview_counts_a_company_once_across_organisations(client):
 
 
 def test_overview_csv_has_target_and_actual_per_indicator(client):
-    call, grants, secretariat = programme(3)
+    call, _grants, secretariat = programme(3)
     client.force_login(secretariat)
     response = client.get(reverse("governance:overview_export", args=[call.slug, "csv"]))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))

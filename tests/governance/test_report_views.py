@@ -191,7 +191,11 @@ def test_upload_errors_are_shown_by_row(client, world, member):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(member)
-    body = f"CVR;Navn;Type;Størrelse;Aktiviteter\n{fictional_cvr(1)};A ApS;virksomhed;lille;1\n12345678;B ApS;virksomhed;lille;9\n"
+    body = (
+        "CVR;Navn;Type;Størrelse;Aktiviteter\n"
+        f"{fictional_cvr(1)};A ApS;virksomhed;lille;1\n"
+        "12345678;B ApS;virksomhed;lille;9\n"
+    )
     response = client.post(
         url_for("report_participants", world),
         {"action": "upload", "file": SimpleUploadedFile("d.csv", body.encode(), content_type="text/csv")},
