@@ -237,3 +237,13 @@ def test_changes_requested_through_the_page_reach_the_organisation(client, world
     client.force_login(member)
     page = client.get(reverse("governance:report", args=[world["submitted"].pk])).content.decode()
     assert "Vedlæg revisorerklæringen." in page
+
+
+def test_start_page_panels_lead_to_the_reports(client, world, member, reviewers):
+    client.force_login(member)
+    page = client.get(reverse("start")).content.decode()
+    assert reverse("governance:grant_reports", args=[world["grant"].pk]) in page
+    client.force_login(reviewers[0])
+    page = client.get(reverse("start")).content.decode()
+    assert reverse("governance:report_queue", args=[world["grant"].call.slug]) in page
+    assert reverse("governance:overview", args=[world["grant"].call.slug]) in page
