@@ -75,6 +75,7 @@ def _lines_json(lines: Sequence[GrantLine]) -> list[dict]:
 
 
 def _write_version(*, grant: Grant, number: int, lines: Sequence[GrantLine], conditions: str, reason: str, by):
+    """Write a new version with its lines, make it the grant's current one, and return it."""
     version = GrantVersion(grant=grant, number=number, conditions=conditions, reason=reason, created_by=by)
     version.full_clean(exclude=["grant"])
     version.save()
@@ -93,6 +94,8 @@ def _write_version(*, grant: Grant, number: int, lines: Sequence[GrantLine], con
         row.full_clean(exclude=["version"])
         rows.append(row)
     GrantYear.objects.bulk_create(rows)
+    grant.current_version = version
+    grant.save(update_fields=["current_version"])
     return version
 
 
@@ -209,8 +212,6 @@ def grants_create_for_call(*, call: Call, by, now: datetime | None = None) -> li
             reason="",
             by=by,
         )
-        grant.current_version = version
-        grant.save(update_fields=["current_version"])
         audit_record(
             actor=by,
             action="grant.create",
@@ -227,9 +228,7 @@ def _notify_version(*, grant: Grant, version: GrantVersion, by, now: datetime | 
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string("governance/email/grant_version_subject.txt", context).strip()
         body = render_to_string("governance/email/grant_version.txt", context)
-    send_to_organisation(
-        organisation=grant.organisation, application=grant.application, subject=subject, body=body, by=by
-    )
+    send_to_organisation(organisation=grant.organisation, subject=subject, body=body, by=by)
     version.notified_at = now or timezone.now()
     version.save(update_fields=["notified_at"])
 
@@ -314,8 +313,6 @@ def grant_source_decide(
         reason=reason.strip(),
         by=by,
     )
-    locked.current_version = version
-    locked.save(update_fields=["current_version"])
     audit_record(
         actor=by,
         action="grant.source_decide",

@@ -115,20 +115,32 @@ class PlanAimsView(PlanEditMixin, View):
         return self.render_page("governance/plans/aims.html", {"form": form, "revision": self.plan.revision})
 
     def post(self, request, pk):
+        htmx = bool(request.headers.get("HX-Request"))
         refused = self.refuse_unless_editable()
         if refused:
             return refused
         form = AimsForm(request.POST)
         revision = posted_int(request, "revision")
         if not form.is_valid():
+            if htmx:
+                return render(request, "governance/plans/_save_status.html", {"invalid": True})
             return self.render_page("governance/plans/aims.html", {"form": form, "revision": revision}, status=422)
         try:
-            plan_aims_save(
+            plan = plan_aims_save(
                 plan=self.plan, summary=form.cleaned_data["summary"], expected_revision=revision, by=request.user
             )
         except VersionConflict as conflict:
+            if htmx:
+                return render(request, "governance/plans/_save_status.html", {"conflict": conflict})
             context = {"form": form, **self.conflict_context(conflict)}
             return self.render_page("governance/plans/aims.html", context, status=409)
+        except ValidationError as error:  # e.g. submitted by a colleague a moment ago
+            messages.error(request, " ".join(error.messages))
+            return redirect(self.plan.get_absolute_url())
+        if htmx:
+            # autosave: say when, and hand the page the new revision for its next save
+            context = {"saved_at": plan.updated_at, "revision": plan.revision}
+            return render(request, "governance/plans/_save_status.html", context)
         messages.success(request, _("The aims have been saved."))
         return redirect(self.plan.get_absolute_url())
 
@@ -227,6 +239,9 @@ class PlanActivityDeleteView(PlanActivityView):
         except VersionConflict as conflict:
             context = {"activity": activity, "deleting": True, **self.conflict_context(conflict)}
             return self.render_page("governance/plans/activity_form.html", context, status=409)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(self.plan.get_absolute_url())
         messages.success(request, _("The activity “%(title)s” has been deleted.") % {"title": activity.title})
         return redirect(self.plan.get_absolute_url())
 

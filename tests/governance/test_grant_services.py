@@ -60,7 +60,8 @@ def test_grants_match_the_approved_allocation_and_ufm_grants(allocated_call, dja
         assert sources[2021] == (FundingSource.FINANCE_ACT, False)
         assert sources[2024] == (FundingSource.UNDECIDED, True)
     assert (
-        Message.objects.filter(organisation__grants__in=grants, subject__startswith="Your grant is ready").count() == 2
+        Message.objects.filter(organisation__grants__in=grants, subject__startswith="Jeres tilsagn er klar").count()
+        == 2
     )
     assert AuditEvent.objects.filter(action="grant.create").count() == 2
     # a second click creates nothing new

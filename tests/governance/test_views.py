@@ -244,3 +244,89 @@ def _member_of(grant):
 
 
 QUEUE_QUERIES = 7
+
+
+def test_start_page_panels(client, world, member, reviewers):
+    client.force_login(member)
+    page = client.get(reverse("start")).content.decode()
+    assert world["grant"].get_absolute_url() in page
+    client.force_login(reviewers[0])
+    page = client.get(reverse("start")).content.decode()
+    assert reverse("governance:plan_queue", args=[world["grant"].call.slug]) in page
+    assert "1 action plan waiting for review" in page
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_call_grants_query_count_is_constant(client, django_assert_num_queries, n):
+    first = simple_grant()
+    secretariat, _ufm = reviewers_for(first)
+    for _ in range(n - 1):
+        ready_plan(simple_grant(call=first.call), year=2021)
+    client.force_login(secretariat)
+    with django_assert_num_queries(GRANTS_QUERIES):
+        response = client.get(reverse("governance:grants", args=[first.call.slug]))
+    assert response.content.decode().count('<tr><th scope="row"><a href="/styring/tilsagn/') == n
+
+
+GRANTS_QUERIES = 9
+
+
+def test_aims_autosave_returns_the_new_revision_and_refuses_a_stale_one(client, world, member):
+    draft = world["draft"]
+    client.force_login(member)
+    url = url_for("plan_aims", world)
+    response = client.post(url, {"summary": "Første tanker", "revision": draft.revision}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    draft.refresh_from_db()
+    assert draft.summary == "Første tanker"
+    assert f'name="revision" value="{draft.revision}"' in response.content.decode()
+    stale = client.post(url, {"summary": "Fra en gammel fane", "revision": draft.revision - 1}, HTTP_HX_REQUEST="true")
+    assert "a colleague changed the plan" in stale.content.decode()
+    draft.refresh_from_db()
+    assert draft.summary == "Første tanker"
+
+
+GARBAGE = {
+    "revision": "x",
+    "summary": "\x00" * 3,
+    "activity_type": "999999",
+    "title": "",
+    "starts_on": "31-31-2022",
+    "ends_on": "2022-13-01",
+    "regions": ["atlantis"],
+    "budget_board": "-5",
+    "budget_ufm": "1,5",
+    "actors-TOTAL_FORMS": "9999",
+    "actors-INITIAL_FORMS": "x",
+    "year": "1999",
+    "erdf": "abc",
+    "national": "99999999999999",
+    "finance_act_year": "-1",
+    "reason": "",
+    "action": "approve",
+    "side": "nobody",
+    "note_budget": "",
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "role"),
+    [
+        ("plan_aims", "member"),
+        ("plan_activity_create", "member"),
+        ("plan_activity_edit", "member"),
+        ("plan_activity_delete", "member"),
+        ("plan_figures", "member"),
+        ("plan_submit", "member"),
+        ("grant_source", "secretariat"),
+        ("grant_targets", "secretariat"),
+        ("plan_review", "secretariat"),
+        ("plan_review", "ufm"),
+    ],
+)
+def test_garbage_never_gives_a_server_error(client, world, name, role):
+    client.force_login(world["users"][role])
+    response = client.post(url_for(name, world), GARBAGE)
+    assert response.status_code < 500
+    response = client.post(url_for(name, world), {**GARBAGE, "action": "changes", "revision": "1"})
+    assert response.status_code < 500
