@@ -320,10 +320,7 @@ def report_submit(*, report: Report, by, now: datetime | None = None) -> Report:
 
 
 def _tell(report: Report, *, subject: str, body: str, by) -> None:
-    grant = report.due.grant
-    send_to_organisation(
-        organisation=grant.organisation, application=grant.application, subject=subject, body=body, by=by
-    )
+    send_to_organisation(organisation=report.due.grant.organisation, subject=subject, body=body, by=by)
 
 
 @transaction.atomic
