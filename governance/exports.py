@@ -22,7 +22,7 @@ from .selectors.overview import Overview
 def _report_text(row) -> str:
     parts = []
     for cell in row.reports:
-        text = f"{cell.due.due_on.isoformat()}: {cell.status_label}"
+        text = f"{cell.due_on.isoformat()}: {cell.status_label}"
         if cell.late:
             text += f" ({_('late')})"
         parts.append(text)
@@ -60,7 +60,7 @@ def overview_table(overview: Overview) -> tuple[list[str], list[list]]:
             str(row.plan.get_status_display()) if row.plan else ("" if row.year is None else _("Not started")),
             _report_text(row),
         ]
-        for _indicator, actual, target in row.cells:
+        for actual, target in row.cells:
             values += ["" if target is None else target, "" if actual is None else actual]
         rows.append(values)
     return header, rows

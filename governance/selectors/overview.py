@@ -16,15 +16,15 @@ from django.utils import timezone
 
 from applications.models import Call, Funder
 
-from ..models import ActionPlan, Grant, GrantYear, Indicator, IndicatorTarget, ReportAccountLine, ReportDue
-from .reports import COUNTED_STATUSES, grants_figures, report_of, reviewable_grants
+from ..models import ActionPlan, Grant, GrantYear, Indicator, IndicatorTarget, Report, ReportAccountLine, ReportDue
+from .reports import COUNTED_STATUSES, grants_figures, reviewable_grants
 
 FUNDERS = [Funder.BOARD, Funder.UFM]
 
 
 @dataclass
 class ReportCell:
-    due: ReportDue
+    due_on: dt.date
     status: str  # a Report.Status value, or "" when no report has been started
     status_label: str
     late: bool
@@ -40,10 +40,7 @@ class OverviewRow:
     used: dict[str, int]
     actuals: dict[int, int]
     targets: dict[int, int]
-    cells: list = field(default_factory=list)  # (indicator, actual, target) in the indicators' order
-
-    def indicator_cells(self, indicators: list[Indicator]) -> list[tuple[Indicator, int | None, int | None]]:
-        return [(i, self.actuals.get(i.pk), self.targets.get(i.pk)) for i in indicators]
+    cells: list = field(default_factory=list)  # (actual, target) per indicator, in the indicators' order
 
 
 @dataclass
@@ -78,15 +75,22 @@ def overview_for(*, call: Call, user, grants=None, now: dt.datetime | None = Non
         granted[(version_of[version_id], year)][funder] += amount
     plans = {(p.grant_id, p.year): p for p in ActionPlan.objects.filter(grant_id__in=ids)}
     reports: dict[tuple[int, int], list[ReportCell]] = defaultdict(list)
-    for due in ReportDue.objects.filter(grant_id__in=ids).select_related("report").order_by("due_on", "pk"):
-        report = report_of(due)
-        reports[(due.grant_id, due.period_end.year)].append(
-            ReportCell(
-                due=due,
-                status=report.status if report else "",
-                status_label=str(report.get_status_display()) if report else _no_report_label(),
-                late=due.is_late(now, report=report),
-            )
+    due_of: dict[int, tuple[int, int]] = {}
+    deadlines: dict[dt.date, dt.datetime] = {}  # few distinct dates: each computed once
+    labels = {value: str(label) for value, label in Report.Status.choices}
+    not_started = _no_report_label()
+    for pk, grant_id, due_on, period_end, status, submitted_at in (
+        ReportDue.objects.filter(grant_id__in=ids)
+        .order_by("due_on", "pk")
+        .values_list("pk", "grant_id", "due_on", "period_end", "report__status", "report__first_submitted_at")
+    ):
+        due_of[pk] = (grant_id, period_end.year)
+        deadline = deadlines.get(due_on)
+        if deadline is None:
+            deadline = deadlines[due_on] = ReportDue(due_on=due_on).deadline()
+        late = (submitted_at or now) >= deadline
+        reports[(grant_id, period_end.year)].append(
+            ReportCell(due_on, status or "", labels[status] if status else not_started, late)
         )
     used: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
     for grant_id, period_end, funder, total in (
@@ -102,7 +106,7 @@ def overview_for(*, call: Call, user, grants=None, now: dt.datetime | None = Non
         "grant_id", "indicator_id", "year", "value"
     ):
         targets[(grant_id, year)][indicator_id] = value
-    figures = grants_figures(grant_ids=ids, indicators=indicators)
+    figures = grants_figures(grant_ids=ids, indicators=indicators, due_of=due_of)
     overview = Overview(call=call, years=years, indicators=indicators)
     for grant in grant_list:
         for year in grant.years:
@@ -148,8 +152,9 @@ def overview_for(*, call: Call, user, grants=None, now: dt.datetime | None = Non
                 targets=dict(period_targets),
             )
         )
+    indicator_ids = [i.pk for i in indicators]
     for row in [*overview.rows, *overview.totals]:
-        row.cells = row.indicator_cells(indicators)
+        row.cells = [(row.actuals.get(pk), row.targets.get(pk)) for pk in indicator_ids]
     return overview
 
 

@@ -157,13 +157,18 @@ def compute_figures(
         "y": defaultdict(set),
         "p": defaultdict(set),
     }
+    counted_ids = [(i.pk, i.counts) for i in counted]
+    chosen: dict[tuple[str, str], list[int]] = {}  # (kind, size class) -> the counted indicators it counts for
+    gy, g, y, p = sets["gy"], sets["g"], sets["y"], sets["p"]
     for grant_id, year, cvr, kind, size_class in participants:
-        for indicator in counted:
-            if matches(indicator.counts, kind, size_class):
-                sets["gy"][(grant_id, year, indicator.pk)].add(cvr)
-                sets["g"][(grant_id, indicator.pk)].add(cvr)
-                sets["y"][(year, indicator.pk)].add(cvr)
-                sets["p"][indicator.pk].add(cvr)
+        ids = chosen.get((kind, size_class))
+        if ids is None:
+            ids = chosen[(kind, size_class)] = [pk for pk, counts in counted_ids if matches(counts, kind, size_class)]
+        for indicator_id in ids:
+            gy[(grant_id, year, indicator_id)].add(cvr)
+            g[(grant_id, indicator_id)].add(cvr)
+            y[(year, indicator_id)].add(cvr)
+            p[indicator_id].add(cvr)
     for (grant_id, year, indicator_id), cvrs in sets["gy"].items():
         figures.by_grant_year.setdefault((grant_id, year), {})[indicator_id] = len(cvrs)
     for (grant_id, indicator_id), cvrs in sets["g"].items():
@@ -176,18 +181,28 @@ def compute_figures(
     return figures
 
 
-def grants_figures(*, grant_ids: list[int], indicators: list[Indicator]) -> Figures:
-    """Return the computed figures of the grants, from their accepted and locked reports (two queries)."""
+def grants_figures(
+    *, grant_ids: list[int], indicators: list[Indicator], due_of: dict[int, tuple[int, int]] | None = None
+) -> Figures:
+    """Return the computed figures of the grants, from their accepted and locked reports (three queries; two
+    when the caller passes `due_of`, report date id -> (grant id, year of the period's end))."""
+    if due_of is None:
+        due_of = {
+            pk: (grant_id, end.year)
+            for pk, grant_id, end in ReportDue.objects.filter(grant_id__in=grant_ids).values_list(
+                "pk", "grant_id", "period_end"
+            )
+        }
     actuals = ReportIndicatorActual.objects.filter(
         report__due__grant_id__in=grant_ids, report__status__in=COUNTED_STATUSES
-    ).values_list("report__due__grant_id", "report__due__period_end", "indicator_id", "value")
+    ).values_list("report__due_id", "indicator_id", "value")
     participants = Participant.objects.filter(
         report__due__grant_id__in=grant_ids, report__status__in=COUNTED_STATUSES
-    ).values_list("report__due__grant_id", "report__due__period_end", "cvr", "kind", "size_class")
+    ).values_list("report__due_id", "cvr", "kind", "size_class")
     return compute_figures(
         indicators=indicators,
-        actuals=[(g, end.year, i, v) for g, end, i, v in actuals],
-        participants=[(g, end.year, cvr, kind, size) for g, end, cvr, kind, size in participants],
+        actuals=[(*due_of[d], i, v) for d, i, v in actuals],
+        participants=[(*due_of[d], cvr, kind, size) for d, cvr, kind, size in participants],
     )
 
 

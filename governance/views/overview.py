@@ -4,9 +4,13 @@ indicator's actual against its target) and its exports, and the participant regi
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import path
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 from django.views import View
 
 from applications.views.base import CallPermissionMixin
+from clusterfund.money import format_kroner
 from clusterfund.services import audit_record
 
 from ..exports import as_csv, as_xlsx, overview_table, register_table
@@ -25,11 +29,78 @@ def _download(body: bytes, fmt: str, filename: str) -> HttpResponse:
     return response
 
 
+def _figure(value, kroner: bool) -> str:
+    if value is None:
+        return "–"
+    return format_kroner(value) if kroner else str(value)
+
+
+def cells_html(row, kroner: list[bool]) -> str:
+    """Return the row's number cells (budget used / granted per funder, each indicator's actual / target) as
+    HTML: at 200 organisations × 5 rows × 9 cells, template tags per cell are what would cost."""
+    pairs = [(format_kroner(row.used.get(f, 0)), format_kroner(row.granted.get(f, 0))) for f in ("board", "ufm")]
+    pairs += [(_figure(a, k), _figure(t, k)) for (a, t), k in zip(row.cells, kroner, strict=True)]
+    return format_html_join("", '<td class="text-align-right">{} / {}</td>', pairs)
+
+
+BADGES = {"approved": " badge-success", "accepted": " badge-success", "locked": " badge-success"}
+BADGES |= {"changes_requested": " badge-warning", "submitted": " badge-info", "resubmitted": " badge-info"}
+
+
+def rows_html(overview, *, kroner: list[bool]) -> None:
+    """Give every row of the overview its `html` (the whole table row): at 200 organisations × 5 rows × 11
+    cells, template tags per cell are what would cost (as in the review matrix)."""
+    whole, late, not_started = _("Whole period"), _("Late"), _("Not started")
+    dates: dict = {}
+
+    def short(day) -> str:
+        if day not in dates:
+            dates[day] = date_format(day, "SHORT_DATE_FORMAT")
+        return dates[day]
+
+    for row in overview.rows:
+        if row.plan is not None:
+            plan = format_html(
+                '<span class="badge{}">{}</span>', BADGES.get(row.plan.status, ""), row.plan.get_status_display()
+            )
+        else:
+            plan = format_html('<span class="badge">{}</span>', not_started) if row.year is not None else ""
+        reports = format_html_join(
+            "<br>",
+            '<span class="text-nowrap">{}: {}{}</span>',
+            (
+                (
+                    short(cell.due_on),
+                    cell.status_label,
+                    format_html(' <span class="badge badge-error">{}</span>', late) if cell.late else "",
+                )
+                for cell in row.reports
+            ),
+        )
+        row.html = format_html(
+            '<tr{}><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td>{}</tr>',
+            format_html(' class="{}"', "portal-total-row") if row.year is None else "",
+            row.grant.organisation.name,
+            whole if row.year is None else row.year,
+            plan,
+            reports,
+            cells_html(row, kroner),
+        )
+    for row in overview.totals:
+        row.html = format_html(
+            '<tr><th scope="row">{}</th><td>{}</td><td></td><td></td>{}</tr>',
+            _("Programme"),
+            whole if row.year is None else row.year,
+            cells_html(row, kroner),
+        )
+
+
 class OverviewView(CallPermissionMixin, View):
     permission = "governance.view_overview"
 
     def get(self, request, slug):
         overview = overview_for(call=self.call, user=request.user)
+        rows_html(overview, kroner=[i.unit == "kroner" for i in overview.indicators])
         return render(request, "governance/overview/table.html", {"call": self.call, "overview": overview})
 
 
