@@ -34,8 +34,8 @@ SHARED = 12  # companies that take part in every cluster
 
 
 def demo_cvr(n: int) -> str:
-    """Return the n-th fictional demo CVR number (starting 39…, passing modulus 11)."""
-    seed = 3_900_000 + n * 3
+    """Return the n-th fictional demo CVR number (starting 37…, passing modulus 11)."""
+    seed = 3_700_000 + n * 3
     while (cvr := cvr_with_check_digit(str(seed))) is None:
         seed += 1
     return cvr

@@ -24,7 +24,7 @@ def _report_text(row) -> str:
     for cell in row.reports:
         text = f"{cell.due_on.isoformat()}: {cell.status_label}"
         if cell.late:
-            text += f" ({_('late')})"
+            text += f" ({str(_('Late')).lower()})"
         parts.append(text)
     return "; ".join(parts)
 
