@@ -247,3 +247,40 @@ def test_start_page_panels_lead_to_the_reports(client, world, member, reviewers)
     page = client.get(reverse("start")).content.decode()
     assert reverse("governance:report_queue", args=[world["grant"].call.slug]) in page
     assert reverse("governance:overview", args=[world["grant"].call.slug]) in page
+
+
+GARBAGE = [
+    {},
+    {"action": "upload"},
+    {"action": "remove", "participant": "x"},
+    {"action": "add", "cvr": "<script>", "activities": ["99"], "kind": "x"},
+    {"rows": "abc", "funder_0": "eu", "line_0": "x", "budget_0": "-5", "actual_0": "1,5"},
+    {"rows": "-3"},
+    {"rows": "100000"},
+    {"summary": "x" * 20_000, "status_1": "nope", "account_1": "y"},
+    {"due_on": "2022-13-45", "period_start": "x", "period_end": ""},
+    {"due_on": "2020-01-01", "period_start": "2022-01-01", "period_end": "2022-06-30"},
+    {"action": "lock"},
+    {"action": "changes", "note": ""},
+    {"action": "?"},
+]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "grant_reports",
+        "report_content",
+        "report_participants",
+        "report_accounts",
+        "report_attachment_add",
+        "report_submit",
+        "report_review",
+    ],
+)
+def test_garbage_posts_never_give_a_server_error(client, world, member, reviewers, name):
+    user = reviewers[0] if name in ("grant_reports", "report_review") else member
+    client.force_login(user)
+    for data in GARBAGE:
+        response = client.post(url_for(name, world), data)
+        assert response.status_code < 500, (name, data)
