@@ -1,7 +1,7 @@
 """The governance pages. The grants-and-plans half and the reports half each keep their own list;
 `urlpatterns` is their concatenation, so each half appends to its own list only."""
 
-from .views import grants, plans
+from .views import grants, overview, plans, reports
 
 app_name = "governance"
 
@@ -9,6 +9,6 @@ app_name = "governance"
 grant_patterns: list = [*grants.urlpatterns, *plans.urlpatterns]
 
 # reporting calendar, reports, participant register, overview and exports (governance/views/reports.py, ...)
-report_patterns: list = []
+report_patterns: list = [*reports.urlpatterns, *overview.urlpatterns]
 
 urlpatterns = grant_patterns + report_patterns
