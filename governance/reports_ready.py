@@ -65,13 +65,15 @@ def _reviewer_reports(user) -> dict:
 
 def _register_panels() -> None:
     from clusterfund.dashboard import register_panel
-    from clusterfund.roles import Role
 
     register_panel(
-        roles={Role.APPLICANT}, template="governance/panels/member_reports.html", context=_member_reports, order=13
+        permission="applications.view_applicant_start",
+        template="governance/panels/member_reports.html",
+        context=_member_reports,
+        order=13,
     )
     register_panel(
-        roles={Role.SECRETARIAT, Role.UFM},
+        permission="governance.view_plan_queue",
         template="governance/panels/reviewer_reports.html",
         context=_reviewer_reports,
         order=36,

@@ -25,10 +25,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from allocation.services.checks import require
 from clusterfund.services import audit_record
 
 from ..models import FundingSource, GovernanceSettings, Grant, GrantYear, ReportDue
-from .common import require
 
 NATIONAL_ORDER = [FundingSource.FINANCE_ACT, FundingSource.MINISTRY, FundingSource.UNDECIDED]
 

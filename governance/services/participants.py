@@ -17,12 +17,12 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from allocation.services.checks import require
 from clusterfund.services import audit_record
 from clusterfund.validators import validate_cvr
 
 from ..models import ActorKind, Participant, PlanActivity, Report
 from ..selectors.reports import activity_numbers, due_activities
-from .common import require
 from .reports import _lock
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024

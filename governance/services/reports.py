@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from allocation.services.checks import check_amount, require
 from applications.models import Funder
 from applications.uploads import check_pdf_upload, sanitise_filename
 from clusterfund.services import audit_record
@@ -33,7 +34,7 @@ from ..models import (
     ReportIndicatorActual,
 )
 from ..selectors.reports import due_activities, report_of
-from .common import check_amount, require, send_to_organisation
+from .common import send_to_organisation
 
 
 def _lock(report: Report) -> Report:

@@ -105,4 +105,79 @@ ROWS = [
         get=answers(404, anonymous=LOGIN, applicant=403, reviewers=200),
         post=answers(404, anonymous=LOGIN, applicant=403, reviewers=422),
     ),
+    # reports (governance/views/reports.py, overview.py)
+    Row(
+        "governance:grant_reports",
+        lambda w: {"pk": w.grant.pk},
+        get=READ,
+        post=answers(404, anonymous=LOGIN, applicant=403, secretariat=422, ufm=403),
+    ),
+    Row(
+        "governance:report_start",
+        lambda w: {"pk": w.unreported_due.pk},
+        get=answers(405, anonymous=LOGIN),
+        post=answers(404, anonymous=LOGIN, applicant=302, reviewers=403),
+    ),
+    Row(
+        "governance:report_queue",
+        lambda w: {"slug": w.call.slug},
+        get=CALL_STAFF,
+        post=answers(404, anonymous=LOGIN, reviewers=405, conflicted=405),
+    ),
+    Row("governance:report", lambda w: {"pk": w.report.pk}, get=READ, post=NOT_POSTED),
+    # an empty POST: the accounts and the submission answer with the report page, the others refuse the form
+    *(
+        Row(
+            f"governance:{page}",
+            lambda w: {"pk": w.report.pk},
+            get=EDIT,
+            post=answers(404, anonymous=LOGIN, applicant=answer, reviewers=403),
+        )
+        for page, answer in (
+            ("report_content", 422),
+            ("report_accounts", 302),
+            ("report_submit", 302),
+            ("report_attachment_add", 422),
+        )
+    ),
+    Row(
+        "governance:report_participants",
+        lambda w: {"pk": w.report.pk},
+        get=READ,
+        post=answers(404, anonymous=LOGIN, applicant=422, reviewers=403),
+    ),
+    Row(
+        "governance:report_attachment",
+        lambda w: {"pk": w.report.pk, "attachment_pk": w.report_attachment.pk},
+        get=READ,
+        post=NOT_POSTED,
+    ),
+    Row(
+        "governance:report_review",
+        lambda w: {"pk": w.submitted_report.pk},
+        get=answers(404, anonymous=LOGIN, applicant=403, reviewers=200),
+        post=answers(404, anonymous=LOGIN, applicant=403, reviewers=422),
+    ),
+    Row(
+        "governance:overview",
+        lambda w: {"slug": w.call.slug},
+        get=CALL_STAFF,
+        post=answers(404, anonymous=LOGIN, reviewers=405, conflicted=405),
+    ),
+    *(
+        Row(
+            "governance:overview_export",
+            lambda w, fmt=fmt: {"slug": w.call.slug, "fmt": fmt},
+            label=fmt,
+            get=CALL_STAFF,
+            post=answers(404, anonymous=LOGIN, reviewers=405, conflicted=405),
+        )
+        for fmt in ("csv", "xlsx")
+    ),
+    Row(
+        "governance:register_export",
+        lambda w: {"pk": w.grant.pk, "fmt": "csv"},
+        get=READ,
+        post=NOT_POSTED,
+    ),
 ]

@@ -24,12 +24,15 @@ from applications.models import Application, Attachment, Invitation
 from applications.services import application_submit
 from applications.services_account import invitation_token
 from clusterfund.models import GeneratedDocument
+from governance.models import Report
 from governance.services.plans import plan_submit
+from governance.services.reports import report_attachment_add
 from review.models import Assignment, Side
 from tests.factories.allocation import approved_proposal, make_proposal, selected_call
-from tests.factories.applications import MINIMAL_PDF, complete_application, open_call_with_parts
+from tests.factories.applications import MINIMAL_PDF, complete_application, open_call_with_parts, pdf_upload
 from tests.factories.clusterfund import UserFactory
 from tests.factories.governance import grant_for, ready_plan
+from tests.factories.governance_reports import report_for
 from tests.factories.review import AssignmentFactory, score_all
 
 ROLES = {
@@ -123,6 +126,14 @@ def build_world() -> SimpleNamespace:
     grant = grant_for(submitted, by=users["secretariat"])
     plan = ready_plan(grant)
     submitted_plan = plan_submit(plan=ready_plan(grant, year=grant.first_year + 1), by=users["applicant"]).plan
+    # its reporting calendar (made with the grant): a draft report for the first date, a submitted one for the
+    # second, the third not started
+    first_due, second_due, third_due = grant.report_dues.order_by("due_on")[:3]
+    report = report_for(first_due)
+    submitted_report = report_for(second_due, status=Report.Status.SUBMITTED)
+    report_attachment = report_attachment_add(
+        report=report, uploaded=pdf_upload("revisorerklaering.pdf"), kind="auditor_statement", by=users["applicant"]
+    )
 
     invitation = Invitation.objects.create(
         organisation=submitted.organisation, email="ny-kollega@access.example", invited_by=users["applicant"]
@@ -154,4 +165,8 @@ def build_world() -> SimpleNamespace:
         plan=plan,
         plan_activity=plan.activities.first(),
         submitted_plan=submitted_plan,
+        report=report,
+        submitted_report=submitted_report,
+        report_attachment=report_attachment,
+        unreported_due=third_due,
     )
