@@ -13,7 +13,7 @@ from django.views import View
 from .forms_staff import AuditFilterForm, InvitationResendForm, UserAccessForm, UserCreateForm, UserFilterForm
 from .models import AuditEvent, User
 from .roles import roles_of
-from .selectors import audit_actions, audit_changes, audit_events, users_for_administration
+from .selectors import audit_actions, audit_changes, audit_events, audit_object_links, users_for_administration
 from .services_users import user_access_set, user_create, user_invitation_resend, user_is_invited
 from .views_base import PermissionObjectMixin
 
@@ -179,7 +179,8 @@ class AuditLogView(StaffPermissionMixin, View):
             date_to=filters.get("date_to"),
         )
         page = page_of(request, events)
-        rows = [(event, audit_changes(event)) for event in page]
+        links = audit_object_links(page, viewer=request.user)
+        rows = [(event, audit_changes(event), links.get(event.pk)) for event in page]
         context = {"form": form, "page": page, "rows": rows, "query": query_without_page(request)}
         return render(request, "clusterfund/staff/audit_log.html", context)
 

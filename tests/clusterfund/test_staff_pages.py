@@ -223,7 +223,7 @@ def test_audit_log_is_paginated_and_costs_the_same_per_page(admin_client, admini
         audit_record(actor=administrator, action="call.update", obj=administrator, after={"n": n})
     url = reverse("staff_audit_log")
     admin_client.get(url)
-    with django_assert_num_queries(6) as few:
+    with django_assert_num_queries(7) as few:  # 6, and 1 for the events' objects (their links)
         admin_client.get(url)
     for n in range(120):
         audit_record(actor=administrator, action="call.update", obj=administrator, after={"n": n})
@@ -421,3 +421,25 @@ def test_bad_new_user_input_is_refused_not_a_server_error(admin_client, data):
 def test_resend_for_unknown_user_is_404_and_get_is_405(admin_client):
     assert admin_client.post(reverse("staff_user_invitation", args=[999999])).status_code == 404
     assert admin_client.get(reverse("staff_user_invitation", args=[999999])).status_code == 405
+
+
+def test_audit_log_links_each_event_to_its_object(admin_client, administrator, make_user, client):
+    from tests.factories.applications import CallFactory
+
+    person = make_user("ufm", full_name="Ulla Hansen")
+    call = CallFactory()
+    audit_record(actor=administrator, action="user.access", obj=person, after={"roles": ["ufm"]})
+    audit_record(actor=administrator, action="call.update", obj=call, after={"title": "x"})
+    gone = make_user()
+    audit_record(actor=administrator, action="user.access", obj=gone)
+    gone_pk = gone.pk
+    gone.delete()
+    audit_record(actor=administrator, action="frame.update", after={"amount": 1})  # no object
+    page = admin_client.get(reverse("staff_audit_log")).content.decode()
+    assert f'<a href="{reverse("staff_user", args=[person.pk])}">Ulla Hansen</a>' in page
+    assert f'<a href="{call.get_absolute_url()}">' in page
+    assert reverse("staff_user", args=[gone_pk]) not in page
+    # the secretariat reads the log but does not manage users: no link to a page it may not open
+    client.force_login(make_user("secretariat"))
+    page = client.get(reverse("staff_audit_log")).content.decode()
+    assert reverse("staff_user", args=[person.pk]) not in page and f'<a href="{call.get_absolute_url()}">' in page
