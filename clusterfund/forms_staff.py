@@ -1,4 +1,4 @@
-"""Forms of the staff pages: the users' filter and access, and the audit log's filter."""
+"""Forms of the staff pages: the users' filter, a new user, access and invitations, and the audit log's filter."""
 
 from datetime import date
 
@@ -6,6 +6,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from .models import EMAIL_TAKEN, User, email_key
 from .roles import Role
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
@@ -33,6 +34,47 @@ class UserAccessForm(forms.Form):
         label=_("Active: may log in"),
         required=False,
         help_text=_("An inactive user cannot log in; their history stays."),
+    )
+
+
+class UserCreateForm(forms.Form):
+    """A new user: name, e-mail address (one account per address, in any case), roles and the language of
+    the invitation they are e-mailed."""
+
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        help_text=_(
+            "The user logs in with this address. We send an invitation to it with a link to choose a password."
+        ),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"), required=False, choices=Role.choices, widget=forms.CheckboxSelectMultiple
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the invitation"),
+        choices=[("da", _("Danish")), ("en", _("English"))],
+        initial="da",
+        widget=forms.RadioSelect,
+    )
+
+    def clean_email(self) -> str:
+        email = email_key(self.cleaned_data["email"])
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(EMAIL_TAKEN, code="email_taken")
+        return email
+
+
+class InvitationResendForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language of the invitation"),
+        choices=[("da", _("Danish")), ("en", _("English"))],
+        initial="da",
+        widget=forms.RadioSelect,
     )
 
 

@@ -2,7 +2,10 @@
 
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from .models import AuditEvent, User
@@ -61,3 +64,41 @@ def audit_changes(event: AuditEvent) -> list[tuple[str, object, object]]:
     after = event.after if isinstance(event.after, dict) else {"value": event.after}
     keys = list(dict.fromkeys([*before, *after]))
     return [(key, before.get(key, ""), after.get(key, "")) for key in keys]
+
+
+def audit_object_links(events, *, viewer) -> dict[int, str]:
+    """Return {event pk: URL of the page of the event's object} for the events whose object still exists
+    and has a page: a user's page on the staff pages (for a viewer who manages users), otherwise the
+    object's own `get_absolute_url()` (that page checks its own permission).
+
+    One query per kind of object on the page, not per event, so a page of the log costs the same however
+    many events of a kind it shows.
+    """
+    wanted: dict[int, dict[str, list[int]]] = {}
+    for event in events:
+        if event.content_type_id and event.object_id:
+            wanted.setdefault(event.content_type_id, {}).setdefault(event.object_id, []).append(event.pk)
+    links: dict[int, str] = {}
+    for content_type_id, by_object in wanted.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is None:
+            continue  # a model that is gone since
+        if model is User:
+            if not viewer.has_perm("clusterfund.manage_users"):
+                continue
+            url_of = lambda obj: reverse("staff_user", args=[obj.pk])  # noqa: E731
+        elif hasattr(model, "get_absolute_url"):
+            url_of = lambda obj: obj.get_absolute_url()  # noqa: E731
+        else:
+            continue
+        ids = []
+        for object_id in by_object:
+            try:
+                ids.append(model._meta.pk.to_python(object_id))
+            except ValidationError:
+                continue  # an id recorded in another form than the key's: no link
+        for obj in model._default_manager.filter(pk__in=ids):
+            url = url_of(obj)
+            for event_pk in by_object.get(str(obj.pk), []):
+                links[event_pk] = url
+    return links

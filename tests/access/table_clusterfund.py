@@ -117,6 +117,17 @@ ROWS = [
         post=answers(403, anonymous=LOGIN, administrator=302),
     ),
     Row(
+        "staff_user_create",
+        get=answers(403, anonymous=LOGIN, administrator=200),
+        post=answers(403, anonymous=LOGIN, administrator=422),
+    ),
+    Row(
+        "staff_user_invitation",
+        lambda w: {"pk": w.users["applicant"].pk},
+        get=answers(403, anonymous=LOGIN, administrator=405),
+        post=answers(403, anonymous=LOGIN, administrator=302),
+    ),
+    Row(
         "staff_audit_log",
         get=answers(403, anonymous=LOGIN, administrator=200, secretariat=200, conflicted=200),
         post=answers(403, anonymous=LOGIN, administrator=405, secretariat=405, conflicted=405),

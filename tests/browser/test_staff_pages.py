@@ -2,7 +2,8 @@
 
 The secretariat configures a call end to end through the portal's pages: creates it (deadline in Danish
 time), adds a business area, a requirement, a criterion with its weight, an activity type, a milestone and
-the budget frames. The administrator then grants a role and finds both in the audit log. Every page is
+the budget frames. The administrator then grants a role and finds both in the audit log, and creates a user, who
+chooses a password from the invitation e-mail. Every page is
 checked with axe (WCAG 2.1 A/AA), the console and the CSP watch, in Danish and again in English.
 
 The wide tables (the review matrix and the allocation grid) are checked at 1280 px and at a phone's 390 px:
@@ -13,13 +14,15 @@ boxes), and the totals row (the grid) or totals column (the matrix) has a heavy 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from applications.models import ActivityType, BudgetFrame, Call, Criterion, Funder, Milestone, Requirement
-from clusterfund.models import AuditEvent
+from clusterfund.models import AuditEvent, User
 from clusterfund.roles import roles_of
 from tests.factories.allocation import make_proposal, selected_call
 from tests.factories.clusterfund import UserFactory
@@ -264,3 +267,85 @@ def test_wide_tables_keep_their_first_column_and_totals_visible(page, live_serve
     body = px(page.evaluate(BORDER, ["#allocation-grid tbody tr:last-child > th", "Top"]))
     assert totals >= 3 and totals > body
     assert page.evaluate(BORDER, ["#allocation-grid #totals > td:last-child", "Top"]) == f"{totals:g}px"
+
+
+# --- a new user -----------------------------------------------------------------------------------
+
+INVITATION_LINK = re.compile(r"https?://[^/\s]+(/konto/adgangskode/nulstil/[^/\s]+/[^/\s]+/)")
+
+
+def test_the_administrator_creates_a_user_who_chooses_a_password(page, live_server, roles):
+    administrator = staff_user("administrator", "Agnete Administrator")
+    UserFactory(roles=["applicant"], email="karen@erst.example", full_name="Karen Ansøger")
+    visited: list[str] = []
+
+    log_in_as(page, administrator)
+    page.goto(reverse("staff_users"))
+    with page.expect_navigation():
+        page.click("#user-create")
+    assert path_of(page) == reverse("staff_user_create")
+    visit(page, "new user")
+    visited.append(page.url)
+
+    # the same address in other letters is another account's: refused in Danish, the fields kept
+    page.fill("#id_full_name", "Ulla Hansen")
+    page.fill("#id_email", "KAREN@Erst.example")
+    page.check("input[name=roles][value=ufm]")
+    submit_and_wait(page, "#user-create-form button[type=submit]")
+    expect(page.locator(".portal-error-summary")).to_contain_text(
+        "Der findes allerede en konto med denne e-mailadresse"
+    )
+    expect(page.locator("#id_full_name")).to_have_value("Ulla Hansen")
+    expect(page.locator("input[name=roles][value=ufm]")).to_be_checked()
+    visit(page, "new user, with an error")
+    assert User.objects.filter(email__iexact="karen@erst.example").count() == 1
+
+    page.fill("#id_email", "Ulla.Hansen@UFM.example")
+    submit_and_wait(page, "#user-create-form button[type=submit]")
+    person = User.objects.get(email="ulla.hansen@ufm.example")
+    assert path_of(page) == reverse("staff_user", args=[person.pk])
+    expect(page.locator(".portal-messages .alert-success")).to_contain_text("er oprettet")
+    expect(page.locator("#invitation-form")).to_be_visible()
+    visit(page, "the new user's page")
+    visited.append(page.url)
+    assert roles_of(person) == {"ufm"} and not person.has_usable_password()
+    assert AuditEvent.objects.filter(action="user.create", object_id=str(person.pk), actor=administrator).exists()
+    assert [m.to for m in mail.outbox] == [["ulla.hansen@ufm.example"]]
+    assert mail.outbox[0].subject == "Din konto på Klyngeportalen: vælg en adgangskode"
+
+    # then grants a second role on the user's page
+    page.check("input[name=roles][value=secretariat]")
+    submit_and_wait(page, "#access-form button[type=submit]")
+    expect(page.locator(".portal-messages .alert-success")).to_be_visible()
+    person._role_cache = None
+    assert roles_of(person) == {"ufm", "secretariat"}
+
+    # the pages again in English, the refused address too; an invitation sent again, in English
+    switch_language(page, "en")
+    for url in visited:
+        page.goto(url)
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        visit(page, f"in English: {path_of(page)}")
+    page.check("#id_invitation-language_1")
+    submit_and_wait(page, "#invitation-form button[type=submit]")
+    expect(page.locator(".portal-messages .alert-success")).to_contain_text("A new invitation is sent")
+    visit(page, "in English: invitation sent again")
+    assert len(mail.outbox) == 2 and mail.outbox[1].subject == "Your account on Klyngeportalen: choose a password"
+    page.goto(reverse("staff_user_create"))
+    page.fill("#id_full_name", "Karen")
+    page.fill("#id_email", "Karen@ERST.example")
+    submit_and_wait(page, "#user-create-form button[type=submit]")
+    expect(page.locator(".portal-error-summary")).to_contain_text("An account with this e-mail address already exists")
+    visit(page, "in English: new user, with an error")
+
+    # the new user opens the link, chooses a password and logs in
+    page.context.clear_cookies()
+    page.goto(INVITATION_LINK.search(mail.outbox[0].body).group(1))
+    page.fill("#id_new_password1", PASSWORD)
+    page.fill("#id_new_password2", PASSWORD)
+    submit_and_wait(page, "main form button[type=submit]")
+    assert path_of(page) == reverse("password_reset_complete")
+    person.refresh_from_db()
+    assert person.check_password(PASSWORD)
+    log_in_as(page, person)
+    expect(page.locator(".portal-user")).to_contain_text("Ulla Hansen")
