@@ -166,7 +166,7 @@ def formset_rows(formset, fields) -> list[dict]:
         if not data or (pk is None and not form.has_changed()):
             continue
         row = {"pk": pk, "delete": bool(data.get("DELETE")), "number": number}
-        row.update({name: data[name] for name in fields if name in data})
+        row |= {name: data[name] for name in fields if name in data}
         rows.append(row)
     return rows
 
