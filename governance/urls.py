@@ -2,6 +2,7 @@
 `urlpatterns` is their concatenation, so each half appends to its own list only."""
 
 from .views import grants, plans
+from .views import watch as watch_views
 
 app_name = "governance"
 
@@ -11,4 +12,7 @@ grant_patterns: list = [*grants.urlpatterns, *plans.urlpatterns]
 # reporting calendar, reports, participant register, overview and exports (governance/views/reports.py, ...)
 report_patterns: list = []
 
-urlpatterns = grant_patterns + report_patterns
+# gold-label watch, status dialogue and portfolio dashboard (governance/views/watch.py, dialogue.py, dashboard.py)
+watch_patterns: list = [*watch_views.urlpatterns]
+
+urlpatterns = grant_patterns + report_patterns + watch_patterns

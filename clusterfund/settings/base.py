@@ -4,6 +4,7 @@ the environment (django-environ); see the table in README.md."""
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -144,6 +145,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Periodic tasks (the compose file's beat service). Times are CELERY_TIMEZONE (Europe/Copenhagen).
+CELERY_BEAT_SCHEDULE = {
+    "governance-send-reminders": {
+        "task": "governance.tasks.send_reminders_task",
+        "schedule": crontab(hour=6, minute=30),
+    },
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("dkfds",)
 CRISPY_TEMPLATE_PACK = "dkfds"

@@ -157,10 +157,13 @@ class WatchItem:
         if self.what == "plan":
             return _("Action plan %(year)s") % {"year": p["year"]}
         if self.what == "report":
-            return _("%(kind)s due %(due)s") % {"kind": p["kind"], "due": self.due_on.strftime("%d.%m.%Y")}
+            return _("%(kind)s due %(due)s") % {
+                "kind": str(ReportDue.Kind(p["kind"]).label),
+                "due": self.due_on.strftime("%d.%m.%Y"),
+            }
         if self.what == "gold_label":
             return _("%(level)s label (valid until %(until)s)") % {
-                "level": p["level"],
+                "level": str(GoldLabel.Level(p["level"]).label),
                 "until": self.due_on.strftime("%d.%m.%Y"),
             }
         if self.what == "gold_plan":
@@ -250,7 +253,7 @@ def pending_items(
                     organisation=grant.organisation,
                     due_on=due.due_on,
                     call_id=grant.call_id,
-                    params={"kind": due.get_kind_display()},
+                    params={"kind": due.kind},
                     url=reverse("governance:grant", args=[grant.pk]),
                 )
             )
@@ -267,7 +270,7 @@ def pending_items(
                         organisation=organisation,
                         due_on=status.label.valid_until,
                         call_id=first_call[pk],
-                        params={"level": status.label.get_level_display()},
+                        params={"level": status.label.level},
                         url=url,
                     )
                 )
