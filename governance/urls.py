@@ -1,6 +1,8 @@
 """The governance pages. The grants-and-plans half and the reports half each keep their own list;
 `urlpatterns` is their concatenation, so each half appends to its own list only."""
 
+from .views import dashboard as dashboard_views
+from .views import dialogue as dialogue_views
 from .views import grants, plans
 from .views import watch as watch_views
 
@@ -13,6 +15,6 @@ grant_patterns: list = [*grants.urlpatterns, *plans.urlpatterns]
 report_patterns: list = []
 
 # gold-label watch, status dialogue and portfolio dashboard (governance/views/watch.py, dialogue.py, dashboard.py)
-watch_patterns: list = [*watch_views.urlpatterns]
+watch_patterns: list = [*watch_views.urlpatterns, *dialogue_views.urlpatterns, *dashboard_views.urlpatterns]
 
 urlpatterns = grant_patterns + report_patterns + watch_patterns

@@ -1,0 +1,31 @@
+"""Start-page panel of governance part 2: the organisation's deadlines (the reminders' banners), its gold state
+and its latest status meetings."""
+
+from clusterfund.dashboard import register_panel
+from clusterfund.roles import Role
+
+from .models import StatusMeeting
+from .rules import member_organisation_ids
+from .selectors.watch import banners_for, gold_statuses
+
+
+def _member_context(user) -> dict:
+    ids = member_organisation_ids(user)
+    from applications.models import Organisation
+
+    organisations = list(Organisation.objects.filter(pk__in=ids, grants__isnull=False).distinct().order_by("name"))
+    statuses = gold_statuses(organisation_ids=[o.pk for o in organisations])
+    meetings = list(
+        StatusMeeting.objects.filter(organisations__in=organisations, status=StatusMeeting.Status.HELD)
+        .distinct()
+        .order_by("-meets_on")[:3]
+    )
+    return {
+        "banners": banners_for(organisation_ids=[o.pk for o in organisations]) if organisations else [],
+        "gold_rows": [(o, statuses[o.pk]) for o in organisations],
+        "meetings": meetings,
+        "show_organisation": len(organisations) > 1,
+    }
+
+
+register_panel(roles={Role.APPLICANT}, template="governance/panels/watch.html", context=_member_context, order=13)
