@@ -214,6 +214,10 @@ def pending_items(
     grants = list(grants)
     call_ids = {grant.call_id for grant in grants}
     gov_settings = {s.call_id: s for s in GovernanceSettings.objects.filter(call_id__in=call_ids)}
+    for grant in grants:  # unsaved defaults for calls without settings (no query)
+        gov_settings.setdefault(
+            grant.call_id, GovernanceSettings(call=grant.call, erdf_statement_dates=["02-28", "08-31"])
+        )
     plans = defaultdict(dict)
     for plan in ActionPlan.objects.filter(grant__in=grants).only("pk", "grant_id", "year", "submitted_at"):
         plans[plan.grant_id][plan.year] = plan
@@ -226,7 +230,7 @@ def pending_items(
     for grant in grants:
         organisations[grant.organisation_id] = grant.organisation
         first_call.setdefault(grant.organisation_id, grant.call_id)
-        settings = gov_settings.get(grant.call_id) or GovernanceSettings.for_call(grant.call)
+        settings = gov_settings[grant.call_id]
         for year in range(grant.first_year, grant.last_year + 1):
             plan = plans[grant.pk].get(year)
             if plan is not None and plan.submitted_at is not None:
