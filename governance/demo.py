@@ -318,3 +318,9 @@ def seed(*, stdout=None) -> None:
     """Run every governance seeder in order (grants and plans first, then the reports half's)."""
     for seeder in SEEDERS:
         seeder(stdout=stdout)
+
+
+# governance part 2: gold labels, plans to become gold and status meetings (governance/demo_watch.py)
+from .demo_watch import seed_watch  # noqa: E402
+
+SEEDERS.append(seed_watch)
