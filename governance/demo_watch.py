@@ -15,7 +15,7 @@ from applications.demo import CALL_SLUG
 from applications.models import Call
 
 from .models import GoldLabel, Grant, StatusMeeting
-from .selectors.watch import local_today
+from .selectors.watch import GoldState, gold_statuses, local_today
 from .services.dialogue import action_item_add, meeting_agenda_build, meeting_create, meeting_minutes_save
 from .services.watch import gold_label_register, gold_plan_register
 
@@ -78,8 +78,11 @@ def seed_watch(*, stdout=None) -> None:
         summary="Ny ECEI-audit efter styrkelse af medlemsbasen og den internationale strategi.",
         by=secretariat,
     )
-    for grant in grants[3:]:  # the others hold a valid gold label, so the demo has one of each state
-        if not GoldLabel.objects.filter(organisation=grant.organisation).exists():
+    # the others renewed their gold label (what the application carried over may have lapsed since), so the
+    # demo has exactly one organisation of each kind: expiring, lapsed, planning gold
+    others = gold_statuses(organisation_ids=[g.organisation_id for g in grants[3:]], day=today)
+    for grant in grants[3:]:
+        if others[grant.organisation_id].state != GoldState.GOLD:
             _label(grant, level="gold", valid_until=today + dt.timedelta(days=500), by=secretariat)
 
     held = meeting_create(

@@ -24,6 +24,7 @@ def test_demo_watch(demo):
     first, second, third = (statuses[g.organisation_id] for g in grants[:3])
     assert first.state == GoldState.GOLD and first.label.valid_until <= today + dt.timedelta(days=92)
     assert second.state == GoldState.LAPSED
+    assert [s.state for s in statuses.values()].count(GoldState.LAPSED) == 1  # only the one
     assert third.state == GoldState.PLAN and GoldPlan.objects.filter(organisation_id=grants[2].organisation_id).exists()
     held = StatusMeeting.objects.get(call=demo, title=HELD_TITLE)
     assert held.is_held and held.minutes
