@@ -29,3 +29,24 @@ def _member_context(user) -> dict:
 
 
 register_panel(roles={Role.APPLICANT}, template="governance/panels/watch.html", context=_member_context, order=13)
+
+
+def _staff_context(user) -> dict:
+    """The calls with grants the user may see the dashboard of, with how many organisations miss the gold
+    condition today (reviewers: calls they work on; the sub-committee: every call with grants)."""
+    from applications.models import Call
+
+    calls = [
+        call
+        for call in Call.objects.filter(grants__isnull=False).distinct().order_by("-opens_at")
+        if user.has_perm("governance.view_dashboard", call)
+    ]
+    return {"calls": calls, "can_meet": {call.pk: user.has_perm("governance.view_meetings", call) for call in calls}}
+
+
+register_panel(
+    roles={Role.SECRETARIAT, Role.UFM, Role.SUBCOMMITTEE_MEMBER, Role.SUBCOMMITTEE_CHAIR},
+    template="governance/panels/portfolio.html",
+    context=_staff_context,
+    order=36,
+)

@@ -289,3 +289,18 @@ def test_staff_plan_a_meeting_build_its_agenda_and_publish(client, world):
     )
     assert response["Location"] == meeting.get_absolute_url()
     assert ActionItem.objects.get(pk=world["item"].pk).status == "done"
+
+
+def test_start_page_panels_link_the_new_pages(client, world):
+    client.force_login(world["users"]["secretariat"])
+    start = client.get(reverse("start")).content.decode()
+    assert reverse("governance:dashboard", args=[world["grant"].call.slug]) in start
+    assert reverse("governance:meetings", args=[world["grant"].call.slug]) in start
+    client.force_login(world["users"]["subcommittee_chair"])
+    start = client.get(reverse("start")).content.decode()
+    assert reverse("governance:dashboard", args=[world["grant"].call.slug]) in start
+    assert reverse("governance:meetings", args=[world["grant"].call.slug]) not in start
+    client.force_login(world["users"]["member"])
+    start = client.get(reverse("start")).content.decode()
+    assert reverse("governance:gold", args=[world["grant"].organisation_id]) in start
+    assert reverse("governance:my_meetings") in start
