@@ -149,7 +149,7 @@ def grouped_bar_chart(
     value_text,
 ) -> SafeString:
     """Vertical bars per group (e.g. a year), one bar per series, each labelled with `value_text(value)`."""
-    left, plot_h, bar_w, gap = 70, 240, 26, 28
+    left, plot_h, bar_w, gap = 70, 240, 36, 28
     per_group = bar_w * len(series) + gap
     width = left + per_group * max(len(groups), 1) + 20
     height = plot_h + 60 + 18 * len(series) + 10
@@ -176,7 +176,7 @@ def grouped_bar_chart(
             )
             out.append(
                 f'<text x="{x + (bar_w - 4) / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle" font-size="9" '
-                f'fill="{INK}">{escape(value_text(value))}</text>'
+                f'fill="{INK}">{escape(value_text(value) if value else "0")}</text>'
             )
         out.append(
             f'<text x="{x0 + bar_w * len(series) / 2:.1f}" y="{top + plot_h + 16}" text-anchor="middle" '
@@ -225,7 +225,8 @@ def line_chart(
         )
         for (x, y), value in zip(points, values, strict=True):
             out.append(_marker(item.marker, x, y, item.fill))
-            offset = -8 if s_index % 2 == 0 else 16
+            # the first series labels above its points, the others below (above where that meets the axis)
+            offset = -8 if s_index % 2 == 0 or y + 16 > top + plot_h - 4 else 16
             out.append(
                 f'<text x="{x:.1f}" y="{y + offset:.1f}" text-anchor="middle" font-size="10" fill="{INK}">'
                 f"{escape(value_text(value))}</text>"
