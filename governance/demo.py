@@ -20,6 +20,7 @@ from clusterfund.demo import DEMO_PASSWORD
 from clusterfund.roles import Role
 
 from .models import ActionPlan, ActorKind, FundingSource, GovernanceSettings, Grant, GrantYear, Indicator
+from .services.common import without_email
 from .services.grants import grant_accept, grant_source_decide, grant_targets_save, grants_create_for_call
 from .services.plans import (
     plan_activity_save,
@@ -315,9 +316,11 @@ SEEDERS = [seed_grants_and_plans]
 
 
 def seed(*, stdout=None) -> None:
-    """Run every governance seeder in order (grants and plans first, then the reports half's)."""
-    for seeder in SEEDERS:
-        seeder(stdout=stdout)
+    """Run every governance seeder in order (grants and plans first, then the reports half's). The demo's
+    organisations get their messages on the start page, but no e-mail goes to the fictional contacts."""
+    with without_email():
+        for seeder in SEEDERS:
+            seeder(stdout=stdout)
 
 
 # governance part 2: gold labels, plans to become gold and status meetings (governance/demo_watch.py)

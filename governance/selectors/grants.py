@@ -97,10 +97,6 @@ def grant_targets(*, grant: Grant) -> dict[int, int]:
     return dict(IndicatorTarget.objects.filter(grant=grant, year__isnull=True).values_list("indicator_id", "value"))
 
 
-def plans_by_year(*, grant: Grant) -> dict[int, ActionPlan]:
-    return {plan.year: plan for plan in ActionPlan.objects.filter(grant=grant)}
-
-
 def grant_versions(*, grant: Grant) -> list[GrantVersion]:
     return list(grant.versions.select_related("created_by", "acceptance__accepted_by").order_by("-number"))
 

@@ -4,8 +4,10 @@ difference between two versions, and the reviewers' queue."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Call, Funder, Region
@@ -15,6 +17,7 @@ from review.models import Assignment
 from ..models import (
     ActionPlan,
     ActorKind,
+    GovernanceSettings,
     GrantYear,
     Indicator,
     PlanActivity,
@@ -294,6 +297,44 @@ def live_approvals(*, plan: ActionPlan) -> dict[str, PlanApproval]:
             plan=plan, withdrawn_at__isnull=True, revision=plan.revision
         ).select_related("reviewer")
     }
+
+
+# --- when a plan is due ----------------------------------------------------------------------------------
+
+
+def plan_due_on(*, settings: GovernanceSettings, year: int) -> date:
+    """Return the date the plan for `year` is due: the call's month-day in the year before."""
+    month, day = (int(part) for part in settings.plan_due_date.split("-"))
+    try:
+        return date(year - 1, month, day)
+    except ValueError:  # e.g. 02-29 in a year without it
+        return date(year - 1, month, 28)
+
+
+@dataclass
+class PlanYear:
+    year: int
+    plan: ActionPlan | None
+    due_on: date
+    is_late: bool
+
+
+def plan_years(*, grant, today: date | None = None) -> list[PlanYear]:
+    """Return one row per year of the grant: its plan (or None), the due date and whether it is late
+    (not submitted by the end of the due date, Europe/Copenhagen)."""
+    today = today or timezone.localdate()
+    settings = GovernanceSettings.for_call(grant.call)
+    plans = {plan.year: plan for plan in ActionPlan.objects.filter(grant=grant)}
+    rows = []
+    for year in grant.years:
+        plan = plans.get(year)
+        due_on = plan_due_on(settings=settings, year=year)
+        if plan is not None and plan.submitted_at is not None:
+            late = timezone.localdate(plan.submitted_at) > due_on
+        else:
+            late = today > due_on
+        rows.append(PlanYear(year, plan, due_on, late))
+    return rows
 
 
 # --- the reviewers' queue ------------------------------------------------------------------------------

@@ -1,5 +1,8 @@
 """Helpers the governance services share: permission checks, whole-kroner checks, telling an organisation."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -8,6 +11,19 @@ from applications.forms_fields import MAX_AMOUNT
 from applications.models import Message
 from clusterfund.money import format_kroner
 from clusterfund.tasks import send_email_task
+
+# Set by `without_email()`: messages are still left on the start page, but nobody is e-mailed.
+_NO_EMAIL: ContextVar[bool] = ContextVar("governance_no_email", default=False)
+
+
+@contextmanager
+def without_email():
+    """Within the block, tell organisations only on their start page (the demo's fictional contacts)."""
+    token = _NO_EMAIL.set(True)
+    try:
+        yield
+    finally:
+        _NO_EMAIL.reset(token)
 
 
 class VersionConflict(Exception):
@@ -42,11 +58,15 @@ def check_amount(value, *, label: str) -> int:
 
 
 def send_to_organisation(*, organisation, application=None, subject: str, body: str, by) -> Message:
-    """Leave a message on the organisation's start page and e-mail its members once the transaction commits."""
+    """Leave a message on the organisation's start page and e-mail its members once the transaction commits.
+
+    The grant period's messages concern the organisation's grant, not its application: `application` stays
+    empty unless a caller has a reason to tie the message to one.
+    """
     message = Message.objects.create(
         organisation=organisation, application=application, subject=subject, body=body, sent_by=by
     )
     recipients = list(organisation.members.filter(is_active=True).values_list("email", flat=True))
-    if recipients:
+    if recipients and not _NO_EMAIL.get():
         transaction.on_commit(lambda: send_email_task.delay(subject=subject, body=body, to=recipients))
     return message

@@ -230,9 +230,7 @@ def _notify_version(*, grant: Grant, version: GrantVersion, by, now: datetime | 
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string("governance/email/grant_version_subject.txt", context).strip()
         body = render_to_string("governance/email/grant_version.txt", context)
-    send_to_organisation(
-        organisation=grant.organisation, application=grant.application, subject=subject, body=body, by=by
-    )
+    send_to_organisation(organisation=grant.organisation, subject=subject, body=body, by=by)
     version.notified_at = now or timezone.now()
     version.save(update_fields=["notified_at"])
 

@@ -466,9 +466,7 @@ def plan_request_changes(
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string("governance/email/plan_changes_subject.txt", context).strip()
         body = render_to_string("governance/email/plan_changes.txt", context)
-    send_to_organisation(
-        organisation=locked.grant.organisation, application=locked.grant.application, subject=subject, body=body, by=by
-    )
+    send_to_organisation(organisation=locked.grant.organisation, subject=subject, body=body, by=by)
     return created
 
 
@@ -517,7 +515,6 @@ def plan_approve(
             body = render_to_string("governance/email/plan_approved.txt", context)
         send_to_organisation(
             organisation=locked.grant.organisation,
-            application=locked.grant.application,
             subject=subject,
             body=body,
             by=by,

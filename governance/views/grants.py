@@ -21,9 +21,9 @@ from ..selectors.grants import (
     grant_versions,
     grants_for_member,
     grants_of_call,
-    plans_by_year,
     version_table,
 )
+from ..selectors.plans import plan_years
 from ..services.grants import grant_accept, grant_source_decide, grant_targets_save, grants_create_for_call
 from .base import GrantMixin
 
@@ -73,7 +73,6 @@ class GrantDetailView(GrantMixin, View):
     def get(self, request, pk):
         grant = self.grant
         table = version_table(version=grant.current_version)
-        plans = plans_by_year(grant=grant)
         indicators = list(Indicator.objects.filter(call=grant.call))
         targets = grant_targets(grant=grant)
         user = request.user
@@ -85,7 +84,7 @@ class GrantDetailView(GrantMixin, View):
                 "call": grant.call,
                 "table": table,
                 "versions": grant_versions(grant=grant),
-                "years": [(year, plans.get(year)) for year in grant.years],
+                "years": plan_years(grant=grant),
                 "targets": [(indicator, targets.get(indicator.pk)) for indicator in indicators],
                 "is_member": user.has_perm("governance.accept_grant", grant),
                 "can_decide": user.has_perm("governance.decide_source", grant),

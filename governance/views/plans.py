@@ -134,6 +134,9 @@ class PlanAimsView(PlanEditMixin, View):
                 return render(request, "governance/plans/_save_status.html", {"conflict": conflict})
             context = {"form": form, **self.conflict_context(conflict)}
             return self.render_page("governance/plans/aims.html", context, status=409)
+        except ValidationError as error:  # e.g. submitted by a colleague a moment ago
+            messages.error(request, " ".join(error.messages))
+            return redirect(self.plan.get_absolute_url())
         if htmx:
             # autosave: say when, and hand the page the new revision for its next save
             context = {"saved_at": plan.updated_at, "revision": plan.revision}
@@ -236,6 +239,9 @@ class PlanActivityDeleteView(PlanActivityView):
         except VersionConflict as conflict:
             context = {"activity": activity, "deleting": True, **self.conflict_context(conflict)}
             return self.render_page("governance/plans/activity_form.html", context, status=409)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(self.plan.get_absolute_url())
         messages.success(request, _("The activity “%(title)s” has been deleted.") % {"title": activity.title})
         return redirect(self.plan.get_absolute_url())
 

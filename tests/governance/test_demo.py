@@ -46,3 +46,10 @@ def test_demo_grants_plans_and_source_decision(demo):
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert Grant.objects.filter(call=demo).count() == 9
     assert ActionPlan.objects.filter(grant__call=demo).count() == 9
+
+
+def test_the_demo_sends_no_email(demo, mailoutbox):
+    from applications.models import Message
+
+    assert mailoutbox == []  # the seeding ran in the fixture; its messages are on the start pages only
+    assert Message.objects.filter(organisation__grants__call=demo, subject__startswith="Jeres tilsagn").exists()

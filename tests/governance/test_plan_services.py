@@ -246,3 +246,20 @@ def test_activity_delete_and_cvr_check(grant, member):
 def test_period_outside_the_year_is_a_problem(grant, member):
     _plan, problems = problems_after(grant, member, [COMPANY, INSTITUTION], year=2023)
     assert any("within 2022" in p for p in problems)
+
+
+def test_plan_due_dates_and_lateness(grant, member):
+    import datetime as dt
+
+    from governance.models import GovernanceSettings
+    from governance.selectors.plans import plan_years
+
+    GovernanceSettings.objects.create(call=grant.call, plan_due_date="12-01", erdf_statement_dates=["02-28"])
+    plan = ready_plan(grant, year=2022)
+    rows = {row.year: row for row in plan_years(grant=grant, today=dt.date(2021, 12, 1))}
+    assert rows[2022].due_on == dt.date(2021, 12, 1) and not rows[2022].is_late  # the due date itself is in time
+    rows = {row.year: row for row in plan_years(grant=grant, today=dt.date(2021, 12, 2))}
+    assert rows[2022].is_late and not rows[2023].is_late
+    plan_submit(plan=plan, by=member)  # submitted now, long after 1 December 2021
+    rows = {row.year: row for row in plan_years(grant=grant, today=dt.date(2021, 11, 1))}
+    assert rows[2022].is_late and rows[2022].plan.pk == plan.pk

@@ -284,3 +284,49 @@ def test_aims_autosave_returns_the_new_revision_and_refuses_a_stale_one(client, 
     assert "a colleague changed the plan" in stale.content.decode()
     draft.refresh_from_db()
     assert draft.summary == "Første tanker"
+
+
+GARBAGE = {
+    "revision": "x",
+    "summary": "\x00" * 3,
+    "activity_type": "999999",
+    "title": "",
+    "starts_on": "31-31-2022",
+    "ends_on": "2022-13-01",
+    "regions": ["atlantis"],
+    "budget_board": "-5",
+    "budget_ufm": "1,5",
+    "actors-TOTAL_FORMS": "9999",
+    "actors-INITIAL_FORMS": "x",
+    "year": "1999",
+    "erdf": "abc",
+    "national": "99999999999999",
+    "finance_act_year": "-1",
+    "reason": "",
+    "action": "approve",
+    "side": "nobody",
+    "note_budget": "",
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "role"),
+    [
+        ("plan_aims", "member"),
+        ("plan_activity_create", "member"),
+        ("plan_activity_edit", "member"),
+        ("plan_activity_delete", "member"),
+        ("plan_figures", "member"),
+        ("plan_submit", "member"),
+        ("grant_source", "secretariat"),
+        ("grant_targets", "secretariat"),
+        ("plan_review", "secretariat"),
+        ("plan_review", "ufm"),
+    ],
+)
+def test_garbage_never_gives_a_server_error(client, world, name, role):
+    client.force_login(world["users"][role])
+    response = client.post(url_for(name, world), GARBAGE)
+    assert response.status_code < 500
+    response = client.post(url_for(name, world), {**GARBAGE, "action": "changes", "revision": "1"})
+    assert response.status_code < 500
