@@ -19,6 +19,7 @@ from applications.models import Call, Funder
 from clusterfund.demo import DEMO_PASSWORD
 from clusterfund.roles import Role
 
+from .demo_reports import seed_reports
 from .models import ActionPlan, ActorKind, FundingSource, GovernanceSettings, Grant, GrantYear, Indicator
 from .services.common import without_email
 from .services.grants import grant_accept, grant_source_decide, grant_targets_save, grants_create_for_call
@@ -312,7 +313,7 @@ def seed_grants_and_plans(*, stdout=None) -> None:
     )
 
 
-SEEDERS = [seed_grants_and_plans]
+SEEDERS = [seed_grants_and_plans, seed_reports]
 
 
 def seed(*, stdout=None) -> None:

@@ -122,6 +122,26 @@ rules.add_perm("governance.review_plan", (is_secretariat | is_ufm) & is_grant_re
 # --- reports (appended by the reports half) ------------------------------------------------------
 
 
+@rules.predicate
+def report_is_editable(user, report) -> bool:
+    return isinstance(report, Report) and report.is_editable
+
+
+@rules.predicate
+def report_is_reviewable(user, report) -> bool:
+    return isinstance(report, Report) and report.status in (Report.Status.SUBMITTED, Report.Status.ACCEPTED)
+
+
+rules.add_perm("governance.view_reports", is_grant_member | is_grant_reviewer)  # a grant's calendar and reports
+rules.add_perm("governance.add_report_due", is_secretariat & is_grant_reviewer)
+rules.add_perm("governance.start_report", is_grant_member)
+rules.add_perm("governance.view_report", is_grant_member | is_grant_reviewer)
+rules.add_perm("governance.edit_report", is_grant_member & report_is_editable)
+rules.add_perm("governance.submit_report", is_grant_member & report_is_editable)
+rules.add_perm("governance.view_report_queue", is_reviewer & works_on_call)
+rules.add_perm("governance.review_report", (is_secretariat | is_ufm) & is_grant_reviewer & report_is_reviewable)
+rules.add_perm("governance.view_overview", is_reviewer & works_on_call)
+
 # --- the gold-label watch, the status dialogue and the portfolio dashboard (governance part 2) -----------
 # Objects: an organisation (gold labels), a status meeting, an action item, a call (lists, the dashboard).
 from applications.models import Organisation  # noqa: E402

@@ -3,7 +3,7 @@
 
 from .views import dashboard as dashboard_views
 from .views import dialogue as dialogue_views
-from .views import grants, plans
+from .views import grants, overview, plans, reports
 from .views import watch as watch_views
 
 app_name = "governance"
@@ -12,7 +12,7 @@ app_name = "governance"
 grant_patterns: list = [*grants.urlpatterns, *plans.urlpatterns]
 
 # reporting calendar, reports, participant register, overview and exports (governance/views/reports.py, ...)
-report_patterns: list = []
+report_patterns: list = [*reports.urlpatterns, *overview.urlpatterns]
 
 # gold-label watch, status dialogue and portfolio dashboard (governance/views/watch.py, dialogue.py, dashboard.py)
 watch_patterns: list = [*watch_views.urlpatterns, *dialogue_views.urlpatterns, *dashboard_views.urlpatterns]
