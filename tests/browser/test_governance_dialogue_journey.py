@@ -48,6 +48,7 @@ def build():
         ufm=UserFactory(roles=["ufm"], password=PASSWORD, full_name="Ulla UFM"),
     )
     today = timezone.localdate()
+    ReportDue.objects.filter(grant=grant).delete()  # the journey's own dates instead of the generated calendar
     filed = ReportDue.objects.create(
         grant=grant,
         kind="periodic",

@@ -28,7 +28,9 @@ pytestmark = pytest.mark.django_db
 
 
 def populate(grant, *, actual=90, used=3_000_000):
-    """A target, an accepted report with an actual and accounts, a late report date, a plan and a label."""
+    """A target, an accepted report with an actual and accounts, a late report date, a plan and a label (instead
+    of the generated reporting calendar)."""
+    ReportDue.objects.filter(grant=grant).delete()
     indicator = grant.call.indicators.get(code="virksomheder")
     IndicatorTarget.objects.create(grant=grant, indicator=indicator, year=None, value=600)
     due = ReportDue.objects.create(
