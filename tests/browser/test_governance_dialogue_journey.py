@@ -19,14 +19,12 @@ from governance.models import (
     ActionItem,
     GoldLabel,
     IndicatorTarget,
-    Report,
-    ReportDue,
-    ReportIndicatorActual,
     StatusMeeting,
 )
 from governance.services.dialogue import action_item_add, meeting_create, meeting_minutes_save
 from tests.factories.clusterfund import UserFactory
 from tests.factories.governance import IndicatorFactory, reviewers_for, simple_grant
+from tests.factories.governance_watch import accepted_report, open_due, own_calendar
 
 from .journey import PASSWORD, log_in_as, path_of, submit_and_wait, switch_language, visit
 
@@ -48,31 +46,9 @@ def build():
         ufm=UserFactory(roles=["ufm"], password=PASSWORD, full_name="Ulla UFM"),
     )
     today = timezone.localdate()
-    ReportDue.objects.filter(grant=grant).delete()  # the journey's own dates instead of the generated calendar
-    filed = ReportDue.objects.create(
-        grant=grant,
-        kind="periodic",
-        source="finance_act",
-        due_on=dt.date(2022, 3, 31),
-        period_start=dt.date(2021, 1, 1),
-        period_end=dt.date(2021, 12, 31),
-    )
-    report = Report.objects.create(
-        due=filed,
-        status="accepted",
-        first_submitted_at=timezone.now(),
-        submitted_at=timezone.now(),
-        submitted_by=member,
-    )
-    ReportIndicatorActual.objects.create(report=report, indicator=indicator, value=90)
-    ReportDue.objects.create(
-        grant=grant,
-        kind="periodic",
-        source="erdf",
-        due_on=today - dt.timedelta(days=5),
-        period_start=dt.date(2022, 1, 1),
-        period_end=dt.date(2022, 6, 30),
-    )
+    own_calendar(grant)
+    accepted_report(grant, indicator=indicator, actual=90, by=member)
+    open_due(grant, due_on=today - dt.timedelta(days=5))
     GoldLabel.objects.create(
         organisation=grant.organisation,
         level="gold",

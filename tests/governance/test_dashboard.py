@@ -10,19 +10,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from clusterfund.models import AuditEvent
 from governance.models import (
     GoldLabel,
     IndicatorTarget,
-    Report,
-    ReportAccountLine,
-    ReportDue,
-    ReportIndicatorActual,
 )
 from governance.selectors.dashboard import dashboard_build
 from tests.factories.governance import plan_with_activity, simple_grant
+from tests.factories.governance_watch import accepted_report, open_due, own_calendar
 
 pytestmark = pytest.mark.django_db
 
@@ -30,30 +26,11 @@ pytestmark = pytest.mark.django_db
 def populate(grant, *, actual=90, used=3_000_000):
     """A target, an accepted report with an actual and accounts, a late report date, a plan and a label (instead
     of the generated reporting calendar)."""
-    ReportDue.objects.filter(grant=grant).delete()
+    own_calendar(grant)
     indicator = grant.call.indicators.get(code="virksomheder")
     IndicatorTarget.objects.create(grant=grant, indicator=indicator, year=None, value=600)
-    due = ReportDue.objects.create(
-        grant=grant,
-        kind="periodic",
-        source="finance_act",
-        due_on=dt.date(2022, 3, 31),
-        period_start=dt.date(2021, 1, 1),
-        period_end=dt.date(2021, 12, 31),
-    )
-    report = Report.objects.create(
-        due=due, status="accepted", first_submitted_at=timezone.now(), submitted_at=timezone.now()
-    )
-    ReportIndicatorActual.objects.create(report=report, indicator=indicator, value=actual)
-    ReportAccountLine.objects.create(report=report, funder="board", line="Løn", budget=5_000_000, actual=used)
-    ReportDue.objects.create(
-        grant=grant,
-        kind="periodic",
-        source="erdf",
-        due_on=dt.date(2022, 8, 31),
-        period_start=dt.date(2022, 1, 1),
-        period_end=dt.date(2022, 6, 30),
-    )
+    accepted_report(grant, indicator=indicator, actual=actual, used=used)
+    open_due(grant, due_on=dt.date(2022, 8, 31))
     plan_with_activity(grant, year=2022)
     GoldLabel.objects.create(
         organisation=grant.organisation,

@@ -17,9 +17,6 @@ from governance.models import (
     GoldLabel,
     IndicatorTarget,
     Report,
-    ReportAccountLine,
-    ReportDue,
-    ReportIndicatorActual,
     StatusMeeting,
 )
 from governance.services.dialogue import (
@@ -33,6 +30,7 @@ from review.models import Assignment
 from tests.clusterfund.pdfcheck import pdf_text, pdf_xmp
 from tests.factories.clusterfund import UserFactory
 from tests.factories.governance import plan_with_activity
+from tests.factories.governance_watch import accepted_report, open_due, own_calendar
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2022, 9, 15)
@@ -54,36 +52,13 @@ def data(grant, member, reviewers):
     """A late report with actuals and accounts, a period target above the actual, a lapsed label and the
     previous meeting with one open and one closed action item."""
     secretariat = reviewers[0]
-    ReportDue.objects.filter(grant=grant).delete()  # the test's own dates instead of the generated calendar
+    own_calendar(grant)
     companies = grant.call.indicators.get(code="virksomheder")
     IndicatorTarget.objects.create(grant=grant, indicator=companies, year=None, value=600)
     plan_with_activity(grant, year=2022, board=4_000_000, ufm=1_000_000)
-    filed = ReportDue.objects.create(
-        grant=grant,
-        kind="periodic",
-        source="finance_act",
-        due_on=dt.date(2022, 3, 31),
-        period_start=dt.date(2021, 1, 1),
-        period_end=dt.date(2021, 12, 31),
-    )
-    report = Report.objects.create(
-        due=filed,
-        status="accepted",
-        first_submitted_at=timezone.now(),
-        submitted_at=timezone.now(),
-        submitted_by=member,
-    )
-    ReportIndicatorActual.objects.create(report=report, indicator=companies, value=90)
-    late = ReportDue.objects.create(
-        grant=grant,
-        kind="periodic",
-        source="erdf",
-        due_on=dt.date(2022, 8, 31),
-        period_start=dt.date(2022, 1, 1),
-        period_end=dt.date(2022, 6, 30),
-    )
+    accepted_report(grant, indicator=companies, actual=90, used=3_200_000, by=member)
+    late = open_due(grant, due_on=dt.date(2022, 8, 31))
     report2 = Report.objects.create(due=late, status="draft")
-    ReportAccountLine.objects.create(report=report, funder="board", line="Løn", budget=5_000_000, actual=3_200_000)
     GoldLabel.objects.create(
         organisation=grant.organisation,
         level="gold",
