@@ -304,3 +304,37 @@ def test_start_page_panels_link_the_new_pages(client, world):
     start = client.get(reverse("start")).content.decode()
     assert reverse("governance:gold", args=[world["grant"].organisation_id]) in start
     assert reverse("governance:my_meetings") in start
+
+
+def test_reminder_settings_are_edited_in_the_admin_and_audited(client, world):
+    from clusterfund.models import AuditEvent
+    from governance.models import WatchSettings
+
+    admin = UserFactory(roles=["administrator"], is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    response = client.post(
+        reverse("admin:governance_watchsettings_add"),
+        {
+            "call": world["grant"].call_id,
+            "due_soon_days": "[45, 10]",
+            "gold_expiry_months": "[4]",
+            "escalation_days": "21",
+            "meetings_per_year": "2",
+        },
+    )
+    assert response.status_code == 302, response.content[:500]
+    settings = WatchSettings.objects.get(call=world["grant"].call)
+    assert (settings.due_soon_days, settings.escalation_days) == ([45, 10], 21)
+    assert AuditEvent.objects.filter(action="admin.add").count() == 1
+    bad = client.post(
+        reverse("admin:governance_watchsettings_change", args=[settings.pk]),
+        {
+            "call": world["grant"].call_id,
+            "due_soon_days": '["x"]',
+            "gold_expiry_months": "[4]",
+            "escalation_days": "0",
+            "meetings_per_year": "2",
+        },
+    )
+    assert bad.status_code == 200  # the form shows its errors
+    assert client.get(reverse("admin:governance_remindersent_changelist")).status_code == 200
