@@ -277,3 +277,19 @@ class ParticipantAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["report__due__grant__call", "kind", "size_class"]
     search_fields = ["name", "cvr"]
     readonly_fields = ["report", "cvr", "name", "kind", "size_class", "contact_name", "contact_email", "activities"]
+
+
+# --- governance part 2: the reminders' thresholds per call (editable, audited); what was sent (read-only) -----
+from .models import ReminderSent, WatchSettings  # noqa: E402
+
+
+@admin.register(WatchSettings)
+class WatchSettingsAdmin(AuditedAdmin):
+    list_display = ["call", "due_soon_days", "gold_expiry_months", "escalation_days", "meetings_per_year"]
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["sent_on", "kind", "item", "organisation", "recipient", "due_on"]
+    list_filter = ["kind", "recipient"]
+    search_fields = ["item", "organisation__name"]

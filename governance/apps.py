@@ -15,4 +15,4 @@ class GovernanceConfig(AppConfig):
             importlib.import_module(f"{self.name}.{module}")
 
 
-READY_MODULES: list[str] = ["documents", "dashboard", "reports_ready"]
+READY_MODULES: list[str] = ["documents", "dashboard", "reports_ready", "documents_dialogue", "panels_watch"]

@@ -322,3 +322,9 @@ def seed(*, stdout=None) -> None:
     with without_email():
         for seeder in SEEDERS:
             seeder(stdout=stdout)
+
+
+# governance part 2: gold labels, plans to become gold and status meetings (governance/demo_watch.py)
+from .demo_watch import seed_watch  # noqa: E402
+
+SEEDERS.append(seed_watch)

@@ -141,3 +141,102 @@ rules.add_perm("governance.submit_report", is_grant_member & report_is_editable)
 rules.add_perm("governance.view_report_queue", is_reviewer & works_on_call)
 rules.add_perm("governance.review_report", (is_secretariat | is_ufm) & is_grant_reviewer & report_is_reviewable)
 rules.add_perm("governance.view_overview", is_reviewer & works_on_call)
+
+# --- the gold-label watch, the status dialogue and the portfolio dashboard (governance part 2) -----------
+# Objects: an organisation (gold labels), a status meeting, an action item, a call (lists, the dashboard).
+from applications.models import Organisation  # noqa: E402
+from clusterfund.rules import is_subcommittee  # noqa: E402
+
+from .models import ActionItem, GoldLabel, StatusMeeting  # noqa: E402
+
+
+def organisation_of(obj) -> Organisation | None:
+    """Return the organisation an object concerns (an organisation, a gold label, an action item)."""
+    if isinstance(obj, Organisation):
+        return obj
+    if isinstance(obj, GoldLabel | ActionItem):
+        return obj.organisation
+    return None
+
+
+def reviewer_organisation_ids(user) -> set[int]:
+    """Return the organisations whose grant lies in a call the user works on, minus those whose application
+    the user declared a conflict on (they do not exist for the user)."""
+    if not is_reviewer(user):
+        return set()
+    calls = reviewer_call_ids(user)
+    conflicted = conflicted_application_ids(user)
+    return set(
+        Grant.objects.filter(call_id__in=calls)
+        .exclude(application_id__in=conflicted)
+        .values_list("organisation_id", flat=True)
+    )
+
+
+@rules.predicate
+def is_organisation_member(user, obj) -> bool:
+    organisation = organisation_of(obj)
+    return organisation is not None and organisation.pk in member_organisation_ids(user)
+
+
+@rules.predicate
+def is_organisation_reviewer(user, obj) -> bool:
+    """A reviewer who works on a call where the organisation holds a grant, without a conflict on it."""
+    organisation = organisation_of(obj)
+    return organisation is not None and organisation.pk in reviewer_organisation_ids(user)
+
+
+def _meeting_of(obj) -> StatusMeeting | None:
+    if isinstance(obj, StatusMeeting):
+        return obj
+    if isinstance(obj, ActionItem):
+        return obj.meeting
+    return None
+
+
+@rules.predicate
+def is_meeting_reviewer(user, obj) -> bool:
+    """A reviewer on the meeting's call with no conflict on any of its organisations."""
+    meeting = _meeting_of(obj)
+    if meeting is None or not is_reviewer(user) or meeting.call_id not in reviewer_call_ids(user):
+        return False
+    conflicted = conflicted_application_ids(user)
+    return not Grant.objects.filter(
+        call_id=meeting.call_id, organisation__in=meeting.organisations.all(), application_id__in=conflicted
+    ).exists()
+
+
+@rules.predicate
+def is_meeting_member(user, obj) -> bool:
+    """A member of one of the meeting's organisations, once the meeting is held (the minutes are out)."""
+    meeting = _meeting_of(obj)
+    if meeting is None or not meeting.is_held:
+        return False
+    return meeting.organisations.filter(pk__in=member_organisation_ids(user)).exists()
+
+
+@rules.predicate
+def meeting_is_planned(user, obj) -> bool:
+    meeting = _meeting_of(obj)
+    return meeting is not None and not meeting.is_held
+
+
+@rules.predicate
+def meeting_is_held(user, obj) -> bool:
+    meeting = _meeting_of(obj)
+    return meeting is not None and meeting.is_held
+
+
+rules.add_perm("governance.view_gold", is_organisation_member | is_organisation_reviewer)
+rules.add_perm("governance.register_gold", is_organisation_member | (is_secretariat & is_organisation_reviewer))
+rules.add_perm("governance.view_gold_labels", is_reviewer & works_on_call)
+rules.add_perm("governance.view_meetings", is_reviewer & works_on_call)
+rules.add_perm("governance.create_meeting", is_reviewer & works_on_call)
+rules.add_perm("governance.view_meeting", is_meeting_reviewer | is_meeting_member)
+rules.add_perm("governance.prepare_meeting", is_meeting_reviewer & meeting_is_planned)
+rules.add_perm("governance.manage_action_items", is_meeting_reviewer)
+rules.add_perm("governance.generate_minutes", is_meeting_reviewer & meeting_is_held)
+rules.add_perm("governance.download_minutes", (is_meeting_reviewer | is_meeting_member) & meeting_is_held)
+rules.add_perm("governance.view_dashboard", (is_reviewer & works_on_call) | is_subcommittee)
+# the start page's portfolio panel (which then lists only the calls whose dashboard the user may see)
+rules.add_perm("governance.view_portfolio", is_reviewer | is_subcommittee)

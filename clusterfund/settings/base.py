@@ -4,6 +4,7 @@ the environment (django-environ); see the table in README.md."""
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -181,11 +182,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=2.0),
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
 }
+# Periodic tasks (the compose file's beat service). Times are CELERY_TIMEZONE (Europe/Copenhagen).
 CELERY_BEAT_SCHEDULE = {
     "drain-outbox": {
         "task": "clusterfund.tasks.drain_outbox",
         "schedule": env.float("OUTBOX_DRAIN_INTERVAL", default=60.0),
-    }
+    },
+    "governance-send-reminders": {
+        "task": "governance.tasks.send_reminders_task",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }
 # The outbox (clusterfund/outbox.py): a row handed to the broker but not done after this many seconds is
 # sent again, at most this many times in all.

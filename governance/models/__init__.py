@@ -5,6 +5,7 @@ settings), `indicators` (the catalogue per call and targets per grant), `plans` 
 `reports` (the reporting calendar and the reports themselves).
 """
 
+from .dialogue import ActionItem, StatusMeeting
 from .grants import FundingSource, GovernanceSettings, Grant, GrantAcceptance, GrantVersion, GrantYear
 from .indicators import Indicator, IndicatorTarget
 from .plans import (
@@ -26,11 +27,15 @@ from .reports import (
     ReportDue,
     ReportIndicatorActual,
 )
+from .watch import GoldLabel, GoldPlan, ReminderLanguage, ReminderSent, WatchSettings
 
 __all__ = [
+    "ActionItem",
     "ActionPlan",
     "ActorKind",
     "FundingSource",
+    "GoldLabel",
+    "GoldPlan",
     "GovernanceSettings",
     "Grant",
     "GrantAcceptance",
@@ -45,10 +50,14 @@ __all__ = [
     "PlanIndicatorFigure",
     "PlanReviewNote",
     "PlanVersion",
+    "ReminderLanguage",
+    "ReminderSent",
     "Report",
     "ReportAccountLine",
     "ReportActivityStatus",
     "ReportAttachment",
     "ReportDue",
     "ReportIndicatorActual",
+    "StatusMeeting",
+    "WatchSettings",
 ]

@@ -26,6 +26,7 @@ from clusterfund.services import audit_record
 
 from ..models import FundingSource, Grant, GrantAcceptance, GrantVersion, GrantYear, Indicator, IndicatorTarget
 from .common import send_to_organisation
+from .watch import gold_carry_over
 
 # How the call's budget frames name a source, in the grant's words.
 FRAME_SOURCES = {
@@ -219,6 +220,7 @@ def grants_create_for_call(*, call: Call, by, now: datetime | None = None) -> li
             obj=grant,
             after={"version": 1, "proposal": proposal.pk, "lines": _lines_json(lines)},
         )
+        gold_carry_over(grant=grant, by=by)
         _notify_version(grant=grant, version=version, by=by, now=now)
         created.append(grant)
     return created
