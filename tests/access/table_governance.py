@@ -180,4 +180,73 @@ ROWS = [
         get=READ,
         post=NOT_POSTED,
     ),
+    # the gold-label watch, the status dialogue and the portfolio dashboard (views/watch.py, dialogue.py,
+    # dashboard.py); A's held meeting
+    Row("governance:gold", lambda w: {"org": w.organisation.pk}, get=READ, post=NOT_POSTED),
+    *(
+        Row(
+            f"governance:{page}",
+            lambda w: {"org": w.organisation.pk},
+            get=answers(404, anonymous=LOGIN, applicant=405, secretariat=405, ufm=403),
+            post=answers(404, anonymous=LOGIN, applicant=422, secretariat=422, ufm=403),
+        )
+        for page in ("gold_register", "gold_plan")
+    ),
+    Row(
+        "governance:gold_certificate",
+        lambda w: {"org": w.organisation.pk, "pk": w.gold_label.pk},
+        get=READ,
+        post=NOT_POSTED,
+    ),
+    Row(
+        "governance:gold_labels",
+        lambda w: {"slug": w.call.slug},
+        get=CALL_STAFF,
+        post=answers(404, anonymous=LOGIN, reviewers=405, conflicted=405),
+    ),
+    Row("governance:reminder_language", get=answers(405, anonymous=LOGIN), post=answers(302, anonymous=LOGIN)),
+    Row(
+        "governance:meetings",
+        lambda w: {"slug": w.call.slug},
+        get=CALL_STAFF,
+        post=answers(404, anonymous=LOGIN, reviewers=422, conflicted=422),
+    ),
+    Row("governance:my_meetings", get=answers(200, anonymous=LOGIN), post=answers(405, anonymous=LOGIN)),
+    Row("governance:meeting", lambda w: {"pk": w.meeting.pk}, get=READ, post=NOT_POSTED),
+    Row(
+        "governance:meeting_agenda",
+        lambda w: {"pk": w.meeting.pk},
+        get=answers(404, anonymous=LOGIN, reviewers=405),
+        post=answers(404, anonymous=LOGIN, reviewers=403),
+    ),
+    Row(
+        "governance:meeting_minutes",
+        lambda w: {"pk": w.meeting.pk},
+        get=answers(404, anonymous=LOGIN, reviewers=200),
+        post=answers(404, anonymous=LOGIN, reviewers=403),
+    ),
+    Row(
+        "governance:action_item_create",
+        lambda w: {"pk": w.meeting.pk},
+        get=answers(404, anonymous=LOGIN, applicant=403, reviewers=405),
+        post=answers(404, anonymous=LOGIN, applicant=403, reviewers=422),
+    ),
+    Row(
+        "governance:action_item_status",
+        lambda w: {"pk": w.action_item.pk},
+        get=answers(405, anonymous=LOGIN),
+        post=answers(404, anonymous=LOGIN, applicant=403, reviewers=302),
+    ),
+    Row(
+        "governance:dashboard",
+        lambda w: {"slug": w.call.slug},
+        get=answers(404, anonymous=LOGIN, reviewers=200, subcommittee=200, conflicted=200),
+        post=answers(404, anonymous=LOGIN, reviewers=405, subcommittee=405, conflicted=405),
+    ),
+    Row(
+        "governance:dashboard_export",
+        lambda w: {"slug": w.call.slug, "table": "organisations", "fmt": "csv"},
+        get=answers(404, anonymous=LOGIN, reviewers=200, subcommittee=200, conflicted=200),
+        post=answers(404, anonymous=LOGIN, reviewers=405, subcommittee=405, conflicted=405),
+    ),
 ]

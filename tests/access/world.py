@@ -14,6 +14,7 @@ the member and the chair). Documents, each a finished version 1: `dossier` of `s
 organisation A to an address no identity has.
 """
 
+import datetime as dt
 from types import SimpleNamespace
 
 from django.contrib.contenttypes.models import ContentType
@@ -24,7 +25,8 @@ from applications.models import Application, Attachment, Invitation
 from applications.services import application_submit
 from applications.services_account import invitation_token
 from clusterfund.models import GeneratedDocument
-from governance.models import Report
+from governance.models import GoldLabel, Report
+from governance.services.dialogue import action_item_add, meeting_create, meeting_minutes_save
 from governance.services.plans import plan_submit
 from governance.services.reports import report_attachment_add
 from review.models import Assignment, Side
@@ -135,6 +137,36 @@ def build_world() -> SimpleNamespace:
         report=report, uploaded=pdf_upload("revisorerklaering.pdf"), kind="auditor_statement", by=users["applicant"]
     )
 
+    # the watch and the status dialogue: A's gold label, a held meeting with an action item
+    gold_label = GoldLabel.objects.create(
+        organisation=submitted.organisation,
+        level="gold",
+        audited_on=dt.date(2021, 11, 1),
+        valid_until=dt.date(2023, 10, 31),
+        registered_by=users["applicant"],
+        file=pdf_upload("guld.pdf"),
+        original_name="guld.pdf",
+        size=len(MINIMAL_PDF),
+    )
+    meeting = meeting_create(
+        call=call,
+        title="Forår",
+        meets_on=dt.date(2022, 3, 1),
+        organisations=[submitted.organisation],
+        by=users["secretariat"],
+    )
+    action_item = action_item_add(
+        meeting=meeting,
+        organisation=submitted.organisation,
+        title="Send listen",
+        owner="Direktør",
+        due_on=dt.date(2022, 4, 1),
+        by=users["secretariat"],
+    )
+    meeting = meeting_minutes_save(
+        meeting=meeting, minutes="Referat.", publish=True, revision=meeting.revision, by=users["secretariat"]
+    )
+
     invitation = Invitation.objects.create(
         organisation=submitted.organisation, email="ny-kollega@access.example", invited_by=users["applicant"]
     )
@@ -169,4 +201,7 @@ def build_world() -> SimpleNamespace:
         submitted_report=submitted_report,
         report_attachment=report_attachment,
         unreported_due=third_due,
+        gold_label=gold_label,
+        meeting=meeting,
+        action_item=action_item,
     )
