@@ -136,6 +136,14 @@ class _FormReader(HTMLParser):
                     multipart=attrs.get("enctype") == "multipart/form-data",
                 )
             return
+        if tag == "option" and self._form is not None and self._select:  # options have no name of their own
+            value = attrs.get("value", "")
+            if self._select_first is None:
+                self._select_first = value
+            if "selected" in attrs and not self._select_chosen:
+                self._select_chosen = True
+                self._form.values.setdefault(self._select, []).append(value)
+            return
         if self._form is None or "name" not in attrs or "disabled" in attrs:
             return
         name = attrs["name"]
@@ -155,13 +163,6 @@ class _FormReader(HTMLParser):
         elif tag == "select":
             self._select, self._select_first, self._select_chosen = name, None, False
             self._add(name, None)
-        elif tag == "option" and self._select:
-            value = attrs.get("value", "")
-            if self._select_first is None:
-                self._select_first = value
-            if "selected" in attrs and not self._select_chosen:
-                self._select_chosen = True
-                self._form.values.setdefault(self._select, []).append(value)
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
