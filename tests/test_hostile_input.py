@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 
 from applications.models import ActorType, Application
 from review.models import Side
-from tests.factories.allocation import make_proposal, reviewed_call, select
+from tests.factories.allocation import approved_proposal, make_proposal, reviewed_call, select, selected_call
 from tests.factories.applications import ApplicationFactory, open_call_with_parts, pdf_upload
 from tests.factories.clusterfund import UserFactory
 from tests.factories.governance import (
@@ -294,7 +294,7 @@ PAGES = {
     "memo meeting data": "secretariat",
     # governance: grants and action plans (objects from build_governance)
     "call grants (create grants)": Page(
-        "secretariat", lambda o: reverse("governance:grants", args=[o.grant_call.slug]), fieldless=True
+        "secretariat", lambda o: reverse("governance:grants", args=[o.allocated_call.slug]), fieldless=True
     ),
     "grant acceptance": Page(
         "applicant", lambda o: reverse("governance:grant", args=[o.grant_to_accept.pk]), fieldless=True
@@ -338,12 +338,15 @@ def build_governance(users: dict) -> SimpleNamespace:
         starts_on=dt.date(plan.year, 3, 1),
         ends_on=dt.date(plan.year, 3, 2),
     )
+    allocated = selected_call(organisations=1)  # an approved allocation, so "create grants" creates one
+    approved_proposal(allocated)
+    AssignmentFactory(application=allocated.applications.first(), reviewer=sec, side=Side.SECRETARIAT, assigned_by=sec)
     submitted = ready_plan(grant, year=grant.first_year + 2)
     from governance.services.plans import plan_submit
 
     plan_submit(plan=submitted, by=member, expected_revision=submitted.revision)
     return SimpleNamespace(
-        grant_call=call,
+        allocated_call=allocated,
         grant=grant,
         grant_to_accept=to_accept,
         plan=plan,
