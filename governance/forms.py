@@ -8,8 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import ActivityType, Region
-from clusterfund.fields import KronerField
-from clusterfund.validators import validate_cvr
+from clusterfund.fields import CVRField, DateField, IntegerField, KronerField
 
 from .models import ActorKind, FundingSource, Grant, Indicator, PlanReviewNote
 
@@ -20,7 +19,7 @@ class SourceDecisionForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int)
     erdf = KronerField(label=_("From the EU Regional Fund (ERDF) (kr.)"), required=False)
     national = KronerField(label=_("From national funds (finance act) (kr.)"), required=False)
-    finance_act_year = forms.IntegerField(label=_("Finance act year"), required=False, min_value=2000, max_value=2100)
+    finance_act_year = IntegerField(label=_("Finance act year"), required=False, min_value=2000, max_value=2100)
     is_conditional = forms.BooleanField(label=_("The year is still conditional"), required=False)
     reason = forms.CharField(
         label=_("Why the grant changes"),
@@ -95,8 +94,8 @@ class PlanActivityForm(forms.Form):
     activity_type = forms.ModelChoiceField(label=_("Activity type"), queryset=ActivityType.objects.none())
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
-    starts_on = forms.DateField(label=_("Starts"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    ends_on = forms.DateField(label=_("Ends"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    starts_on = DateField(label=_("Starts"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    ends_on = DateField(label=_("Ends"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     regions = forms.MultipleChoiceField(
         label=_("Regions"), choices=Region.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -128,18 +127,7 @@ class PlanActivityForm(forms.Form):
 class ActorForm(forms.Form):
     name = forms.CharField(label=_("Actor"), max_length=200, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Choose a kind")), *ActorKind.choices], required=False)
-    cvr = forms.CharField(
-        label=_("CVR number (optional)"),
-        max_length=11,
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
-
-    def clean_cvr(self) -> str:
-        value = "".join(self.cleaned_data.get("cvr", "").split())
-        if value:
-            validate_cvr(value)
-        return value
+    cvr = CVRField(label=_("CVR number (optional)"), required=False)
 
     def clean(self):
         cleaned = super().clean()

@@ -9,14 +9,20 @@ must answer without a server error, and afterwards every value the portal stored
 validation: the page is fetched again and each form field's shown value is cleaned by the field itself.
 
 The fields are found on the rendered page, so a refactored form is covered by field name without change.
+
+Adding a page is one line in PAGES: `"name": Page("role", lambda o: reverse("app:view", args=[o.plan.pk]))`,
+where `o` holds the objects build_world made (add one there, e.g. in build_governance, if the page needs a new
+one); `fieldless=True` for a form of buttons only.
 """
 
 import contextlib
 import datetime as dt
 import os
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from types import SimpleNamespace
 
 import pytest
 from django import forms
@@ -28,9 +34,16 @@ from hypothesis import strategies as st
 
 from applications.models import ActorType, Application
 from review.models import Side
-from tests.factories.allocation import make_proposal, reviewed_call, select
+from tests.factories.allocation import approved_proposal, make_proposal, reviewed_call, select, selected_call
 from tests.factories.applications import ApplicationFactory, open_call_with_parts, pdf_upload
 from tests.factories.clusterfund import UserFactory
+from tests.factories.governance import (
+    IndicatorFactory,
+    plan_with_activity,
+    ready_plan,
+    reviewers_for,
+    simple_grant,
+)
 from tests.factories.review import AssignmentFactory, SubmittedApplicationFactory, score_all
 
 # --- the hostile text --------------------------------------------------------------------------------
@@ -123,6 +136,14 @@ class _FormReader(HTMLParser):
                     multipart=attrs.get("enctype") == "multipart/form-data",
                 )
             return
+        if tag == "option" and self._form is not None and self._select:  # options have no name of their own
+            value = attrs.get("value", "")
+            if self._select_first is None:
+                self._select_first = value
+            if "selected" in attrs and not self._select_chosen:
+                self._select_chosen = True
+                self._form.values.setdefault(self._select, []).append(value)
+            return
         if self._form is None or "name" not in attrs or "disabled" in attrs:
             return
         name = attrs["name"]
@@ -142,13 +163,6 @@ class _FormReader(HTMLParser):
         elif tag == "select":
             self._select, self._select_first, self._select_chosen = name, None, False
             self._add(name, None)
-        elif tag == "option" and self._select:
-            value = attrs.get("value", "")
-            if self._select_first is None:
-                self._select_first = value
-            if "selected" in attrs and not self._select_chosen:
-                self._select_chosen = True
-                self._form.values.setdefault(self._select, []).append(value)
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
@@ -232,6 +246,17 @@ class World:
     users: dict
     urls: dict
     get_pages: dict
+    objects: SimpleNamespace | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    """A form-bearing page: the role that posts it and its URL, built from the objects build_world made."""
+
+    role: str
+    url: Callable[[SimpleNamespace], str]
+    # A form of buttons only (accept, create): posted with the drawn text in a field the view does not read.
+    fieldless: bool = False
 
 
 MATRIX_PARAMETERS = ("area", "status", "eligibility", "sort", "dir", "criterion")
@@ -267,7 +292,69 @@ PAGES = {
     "proposal grid and fill": "secretariat",
     "proposal review": "subcommittee_member",
     "memo meeting data": "secretariat",
+    # governance: grants and action plans (objects from build_governance)
+    "call grants (create grants)": Page(
+        "secretariat", lambda o: reverse("governance:grants", args=[o.allocated_call.slug]), fieldless=True
+    ),
+    "grant acceptance": Page(
+        "applicant", lambda o: reverse("governance:grant", args=[o.grant_to_accept.pk]), fieldless=True
+    ),
+    "grant source decision": Page("secretariat", lambda o: reverse("governance:grant_source", args=[o.grant.pk])),
+    "grant targets": Page("secretariat", lambda o: reverse("governance:grant_targets", args=[o.grant.pk])),
+    "plan aims": Page("applicant", lambda o: reverse("governance:plan_aims", args=[o.plan.pk])),
+    "plan activity create": Page("applicant", lambda o: reverse("governance:plan_activity_create", args=[o.plan.pk])),
+    "plan activity edit": Page(
+        "applicant", lambda o: reverse("governance:plan_activity_edit", args=[o.plan.pk, o.activity.pk])
+    ),
+    "plan activity delete": Page(
+        "applicant", lambda o: reverse("governance:plan_activity_delete", args=[o.plan.pk, o.activity_to_delete.pk])
+    ),
+    "plan figures": Page("applicant", lambda o: reverse("governance:plan_figures", args=[o.plan.pk])),
+    "plan submit": Page("applicant", lambda o: reverse("governance:plan_submit", args=[o.ready_plan.pk])),
+    "plan review": Page("secretariat", lambda o: reverse("governance:plan_review", args=[o.submitted_plan.pk])),
 }
+
+
+def role_of(page: str) -> str:
+    spec = PAGES[page]
+    return spec.role if isinstance(spec, Page) else spec
+
+
+def build_governance(users: dict) -> SimpleNamespace:
+    """Grants and action plans, the applicant a member of each grant's organisation and the secretariat and
+    UFM users its reviewers: one plan to edit, one ready to submit, one submitted."""
+    member, sec, ufm = users["applicant"], users["secretariat"], users["ufm"]
+    call = open_call_with_parts()
+    IndicatorFactory(call=call, code="virksomheder", name="Deltagende virksomheder")
+    IndicatorFactory(call=call, code="medfinansiering", name="Privat medfinansiering", unit="kroner")
+    grant, to_accept = simple_grant(call=call, member=member), simple_grant(call=call, member=member)
+    for each in (grant, to_accept):
+        reviewers_for(each, secretariat=sec, ufm=ufm)
+    plan = plan_with_activity(grant)
+    activity_to_delete = plan.activities.create(
+        activity_type=call.activity_types.first(),
+        title="Netværksmøde",
+        description="Møde for medlemmerne.",
+        starts_on=dt.date(plan.year, 3, 1),
+        ends_on=dt.date(plan.year, 3, 2),
+    )
+    allocated = selected_call(organisations=1)  # an approved allocation, so "create grants" creates one
+    approved_proposal(allocated)
+    AssignmentFactory(application=allocated.applications.first(), reviewer=sec, side=Side.SECRETARIAT, assigned_by=sec)
+    submitted = ready_plan(grant, year=grant.first_year + 2)
+    from governance.services.plans import plan_submit
+
+    plan_submit(plan=submitted, by=member, expected_revision=submitted.revision)
+    return SimpleNamespace(
+        allocated_call=allocated,
+        grant=grant,
+        grant_to_accept=to_accept,
+        plan=plan,
+        activity=plan.activities.order_by("pk").first(),
+        activity_to_delete=activity_to_delete,
+        ready_plan=ready_plan(grant, year=grant.first_year + 1),
+        submitted_plan=submitted,
+    )
 
 
 def build_world() -> World:
@@ -303,7 +390,7 @@ def build_world() -> World:
     select(first, by=ufm)
     proposal = make_proposal(allocation_call, by=sec)
     submitted = make_proposal(allocation_call, by=sec, title="Til godkendelse")
-    from allocation.services import proposal_submit
+    from allocation.services.approval import proposal_submit
 
     proposal_submit(proposal=submitted, by=sec)
 
@@ -348,7 +435,9 @@ def build_world() -> World:
         "proposal review": reverse("allocation:proposal", args=[submitted.pk]),
         "memo meeting data": reverse("documents:list", args=["allocation-memo", proposal.pk]),
     }
-    return World(users=users, urls=urls, get_pages=get_pages)
+    objects = build_governance(users)
+    urls.update({page: spec.url(objects) for page, spec in PAGES.items() if isinstance(spec, Page)})
+    return World(users=users, urls=urls, get_pages=get_pages, objects=objects)
 
 
 @pytest.fixture
@@ -357,7 +446,7 @@ def world(db) -> World:
 
 
 def _client_for(client, world: World, page: str):
-    role = PAGES[page]
+    role = role_of(page)
     client.logout()
     if role != "anonymous":
         client.force_login(world.users[role])
@@ -392,11 +481,26 @@ def post_form(client, form: PageForm, values: dict[str, list[str]]):
 NOT_TARGETS = ("/konto/log-af/",)
 
 
+# The field a fieldless page's forms are posted with (no view reads it).
+UNREAD = "unread"
+
+
+def _fieldless(page: str) -> bool:
+    spec = PAGES[page]
+    return isinstance(spec, Page) and spec.fieldless
+
+
+def field_names(form: PageForm, page: str) -> list[str]:
+    """Return the form's fields to draw text for (UNREAD for a fieldless page's form of buttons only)."""
+    names = [name for name in form.names if name != "csrfmiddlewaretoken"]
+    return names or ([UNREAD] if _fieldless(page) else [])
+
+
 def targets(forms_found: list[PageForm], page: str) -> list[PageForm]:
     return [
         form
         for form in forms_found
-        if set(form.names) - {"csrfmiddlewaretoken"}
+        if field_names(form, page)
         and not form.action.endswith(NOT_TARGETS)
         and (page == "register" or not form.action.endswith("/i18n/setlang/"))
     ]
@@ -418,7 +522,7 @@ def hostile_posts(client, world: World, page: str, *, examples: int) -> int:
     @given(data=st.data())
     def post_drawn_text(data):
         form = data.draw(st.sampled_from(found), label="form")
-        names = [name for name in form.names if name != "csrfmiddlewaretoken"]
+        names = field_names(form, page)
         chosen = data.draw(
             st.one_of(st.just(names), st.lists(st.sampled_from(names), min_size=1, unique=True)), label="fields"
         )
@@ -469,7 +573,7 @@ def test_the_issues_inputs_in_every_field_of_every_form(client, world):
         client = _client_for(client, world, page)
         url = world.urls[page]
         for form in _distinct(targets(page_forms(client, url), page)):
-            names = [name for name in form.names if name != "csrfmiddlewaretoken"]
+            names = field_names(form, page)
             for turn in range(len(CORE_SAMPLES)):
                 values = {name: list(items) for name, items in form.values.items()}
                 for index, name in enumerate(names):
