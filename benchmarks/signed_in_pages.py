@@ -126,7 +126,7 @@ def main() -> None:
         for _ in range(args.repeat):
             client.get(url)
         profile.disable()
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(int(os.environ.get("PROFILE_LINES", "45")))
         return
     print(f"SQLite in-process; {args.repeat} runs each after one warm-up")
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
