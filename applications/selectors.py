@@ -91,12 +91,12 @@ class MissingItem:
 def application_for_editing(*, pk: int) -> Application:
     """Return an application with what every section page needs; raise Application.DoesNotExist.
 
-    The members answer the page's several permission checks and the criteria its form and step guide,
-    each from one query.
+    The members answer the page's several permission checks; the criteria, their answers, the locations
+    and the sections' saved states serve both the section's form and the step guide, each from one query.
     """
     return (
         Application.objects.select_related("call", "organisation", "business_area")
-        .prefetch_related("organisation__members", "call__criteria")
+        .prefetch_related("organisation__members", "call__criteria", "criterion_answers", "locations", "section_states")
         .get(pk=pk)
     )
 
@@ -245,6 +245,7 @@ def application_missing_items(*, application: Application) -> list[MissingItem]:
     if not application.business_area_id:
         items.append(MissingItem("area", _("Choose the business area you apply for."), "id_business_area"))
     texts = {a.criterion_id: a.text.strip() for a in application.criterion_answers.all()}
+    has_headquarters = None  # asked once, and only if a criterion asks for locations
     for criterion in call.criteria.all():
         if not texts.get(criterion.pk):
             items.append(
@@ -254,7 +255,9 @@ def application_missing_items(*, application: Application) -> list[MissingItem]:
                     f"id_criterion_{criterion.pk}",
                 )
             )
-        if criterion.asks_for_locations and not application.locations.filter(kind=Location.Kind.HEADQUARTERS).exists():
+        if criterion.asks_for_locations and has_headquarters is None:
+            has_headquarters = any(x.kind == Location.Kind.HEADQUARTERS for x in application.locations.all())
+        if criterion.asks_for_locations and not has_headquarters:
             items.append(MissingItem("criteria", _("State where the organisation's headquarters is."), "locations"))
     activities = list(application.activities.prefetch_related("actors"))
     if not activities:

@@ -17,7 +17,7 @@ from clusterfund.views_base import PermissionObjectMixin
 from ..models import Application, Call, SectionState
 from ..sections import SECTIONS_BY_CODE
 from ..selectors import application_for_editing, section_status
-from ..services import VersionConflict, section_version
+from ..services import VersionConflict
 
 STASH_KEY = "unsaved_drafts"
 
@@ -122,9 +122,7 @@ class SectionView(ApplicationMixin, View):
                 _("We kept what you typed when your session expired. It is not saved yet: check it and press Save."),
             )
             return self.render_page(self.get_forms(data), version=int(data.get("version", 0) or 0))
-        return self.render_page(
-            self.get_forms(), version=section_version(application=self.application, section=self.section)
-        )
+        return self.render_page(self.get_forms(), version=None)
 
     def post(self, request, *args, **kwargs):
         htmx = bool(request.headers.get("HX-Request"))
@@ -158,12 +156,17 @@ class SectionView(ApplicationMixin, View):
         messages.success(request, _("Saved at %(time)s.") % {"time": saved_at.strftime("%H:%M")})
         return redirect(request.path)
 
-    def render_page(self, forms: dict, *, version: int, status: int = 200, **extra) -> HttpResponse:
+    def render_page(self, forms: dict, *, version: int | None, status: int = 200, **extra) -> HttpResponse:
+        """Render the section; `version` None means the section's saved version (read with the step guide)."""
+        steps = section_status(application=self.application)
+        if version is None:
+            state = next(step["state"] for step in steps if step["section"].code == self.section)
+            version = state.version if state else 0
         context = {
             "application": self.application,
             "call": self.application.call,
             "section": SECTIONS_BY_CODE[self.section],
-            "steps": section_status(application=self.application),
+            "steps": steps,
             "version": version,
             "editable": self.request.user.has_perm("applications.edit_application", self.application),
             **forms,
