@@ -12,6 +12,10 @@ whose reviews by secretariat and ufm are submitted (so the joint assessment open
 the member and the chair). Documents, each a finished version 1: `dossier` of `submitted`,
 `recommendation_memo` of `call`, `allocation_memo` of `proposal`. `invitation_token`: an open invitation from
 organisation A to an address no identity has.
+The grant period: `grant` to `submitted`, with a draft action plan `plan` (its `plan_activity`) and a
+`submitted_plan`; from its reporting calendar a draft `report` (with `report_attachment`), a
+`submitted_report` and an `unreported_due`; A's `gold_label`, and a held status `meeting` with an
+`action_item`.
 """
 
 import datetime as dt
