@@ -107,27 +107,42 @@ def _describe(due: ReportDue | DueDate) -> dict:
     }
 
 
-@transaction.atomic
-def calendar_sync(*, grant: Grant, by=None) -> list[ReportDue]:
-    """Make the grant's generated report dates match its current version and return the calendar (all
-    dates, ordered). Dates with a report stay; ad hoc dates are kept. Audited when anything changes."""
-    locked = Grant.objects.select_for_update().select_related("call").get(pk=grant.pk)
-    wanted = {(d.kind, d.due_on): d for d in expected_dates(grant=locked)}
-    generated = list(
-        ReportDue.objects.filter(grant=locked, created_by__isnull=True).select_related("report").order_by("due_on")
-    )
-    has_report = {due.pk for due in generated if _has_report(due)}
-    kept_keys = {(due.kind, due.due_on) for due in generated if due.pk in has_report}
-    kept_final = any(due.kind == ReportDue.Kind.FINAL for due in generated if due.pk in has_report)
-    # periods already reported on: a new date for an overlapping period would ask for the same report twice
-    reported_periods = [
-        (due.period_start, due.period_end)
-        for due in generated
-        if due.pk in has_report and due.kind == ReportDue.Kind.PERIODIC
-    ]
-    removed, added = [], []
+@dataclass
+class _Reported:
+    """What the organisation has already reported on among the generated dates: those stay as they are."""
+
+    pks: set[int]
+    keys: set[tuple[str, dt.date]]
+    final: bool
+    periods: list[tuple[dt.date, dt.date]]
+
+    @classmethod
+    def of(cls, generated: list[ReportDue]) -> "_Reported":
+        reported = [due for due in generated if _has_report(due)]
+        return cls(
+            pks={due.pk for due in reported},
+            keys={(due.kind, due.due_on) for due in reported},
+            final=any(due.kind == ReportDue.Kind.FINAL for due in reported),
+            # periods already reported on: a new date for an overlapping period would ask for the same report twice
+            periods=[(due.period_start, due.period_end) for due in reported if due.kind == ReportDue.Kind.PERIODIC],
+        )
+
+    def covers(self, want: DueDate) -> bool:
+        """Whether a report already made stands in for the wanted date."""
+        if want.kind == ReportDue.Kind.FINAL and self.final:
+            return True
+        return want.kind == ReportDue.Kind.PERIODIC and any(
+            start <= want.period_end and want.period_start <= end for start, end in self.periods
+        )
+
+
+def _sync_unreported(
+    *, generated: list[ReportDue], reported: _Reported, wanted: dict, kept_keys: set, removed: list, added: list
+) -> None:
+    """Delete the generated dates without a report that are no longer wanted and move the rest onto what is
+    wanted for their kind and day; the dates kept are added to `kept_keys`."""
     for due in generated:
-        if due.pk in has_report:
+        if due.pk in reported.pks:
             continue
         want = wanted.get((due.kind, due.due_on))
         if want is None:
@@ -141,16 +156,18 @@ def calendar_sync(*, grant: Grant, by=None) -> list[ReportDue]:
             due.save()
             added.append(_describe(due))
         kept_keys.add((due.kind, due.due_on))
-    ad_hoc_keys = set(ReportDue.objects.filter(grant=locked, created_by__isnull=False).values_list("kind", "due_on"))
+
+
+def _add_missing(
+    *, grant: Grant, wanted: dict, reported: _Reported, kept_keys: set, ad_hoc_keys: set, added: list
+) -> None:
+    """Create the wanted dates the calendar does not hold yet (in date order), skipping those a kept, ad hoc
+    or reported date already stands for."""
     for key, want in sorted(wanted.items(), key=lambda item: item[1].due_on):
-        if key in kept_keys or key in ad_hoc_keys or (want.kind == ReportDue.Kind.FINAL and kept_final):
-            continue
-        if want.kind == ReportDue.Kind.PERIODIC and any(
-            start <= want.period_end and want.period_start <= end for start, end in reported_periods
-        ):
+        if key in kept_keys or key in ad_hoc_keys or reported.covers(want):
             continue
         due = ReportDue(
-            grant=locked,
+            grant=grant,
             kind=want.kind,
             source=want.source,
             due_on=want.due_on,
@@ -161,6 +178,27 @@ def calendar_sync(*, grant: Grant, by=None) -> list[ReportDue]:
         due.save()
         kept_keys.add(key)
         added.append(_describe(due))
+
+
+@transaction.atomic
+def calendar_sync(*, grant: Grant, by=None) -> list[ReportDue]:
+    """Make the grant's generated report dates match its current version and return the calendar (all
+    dates, ordered). Dates with a report stay; ad hoc dates are kept. Audited when anything changes."""
+    locked = Grant.objects.select_for_update().select_related("call").get(pk=grant.pk)
+    wanted = {(d.kind, d.due_on): d for d in expected_dates(grant=locked)}
+    generated = list(
+        ReportDue.objects.filter(grant=locked, created_by__isnull=True).select_related("report").order_by("due_on")
+    )
+    reported = _Reported.of(generated)
+    kept_keys = set(reported.keys)
+    removed, added = [], []
+    _sync_unreported(
+        generated=generated, reported=reported, wanted=wanted, kept_keys=kept_keys, removed=removed, added=added
+    )
+    ad_hoc_keys = set(ReportDue.objects.filter(grant=locked, created_by__isnull=False).values_list("kind", "due_on"))
+    _add_missing(
+        grant=locked, wanted=wanted, reported=reported, kept_keys=kept_keys, ad_hoc_keys=ad_hoc_keys, added=added
+    )
     if removed or added:
         audit_record(
             actor=by,

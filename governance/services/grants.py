@@ -240,6 +240,61 @@ def _lock_grant(grant: Grant) -> Grant:
     return Grant.objects.select_for_update().select_related("call", "organisation", "application").get(pk=grant.pk)
 
 
+def _check_decision(*, grant: Grant, year: int, funder: str, reason: str) -> None:
+    """Raise ValidationError unless the year is the grant's, the funder is known and a reason is given."""
+    if year not in grant.years:
+        raise ValidationError(_("%(year)s is not a year of the grant."), params={"year": year}, code="bad_year")
+    if funder not in Funder.values:
+        raise ValidationError(_("Unknown funder."), code="bad_funder")
+    if not (reason or "").strip():
+        raise ValidationError(_("Say why the grant changes (e.g. the board's decision of the date)."), code="reason")
+
+
+def _decided_line(raw: Mapping, *, seen: set[str], year: int, funder: str) -> GrantLine | None:
+    """Return the grant line one posted source line decides (None for a zero amount); raise ValidationError
+    for an unknown or repeated source, a bad amount or a finance act line without its year."""
+    source = raw.get("source")
+    if source not in FundingSource.values:
+        raise ValidationError(_("Unknown funding source."), code="bad_source")
+    if source in seen:
+        raise ValidationError(_("Each funding source may be given only once."), code="repeated")
+    seen.add(source)
+    label = _("The amount from %(source)s") % {"source": FundingSource(source).label}
+    amount = check_amount(raw.get("amount"), label=label)
+    source_year = raw.get("source_year") if source == FundingSource.FINANCE_ACT else None
+    if source == FundingSource.FINANCE_ACT and not source_year:
+        raise ValidationError(_("Give the year of the finance act."), code="source_year")
+    if amount == 0:
+        return None
+    return GrantLine(
+        year=year,
+        funder=funder,
+        source=source,
+        amount=amount,
+        source_year=source_year,
+        is_conditional=bool(raw.get("is_conditional")) or source == FundingSource.UNDECIDED,
+    )
+
+
+def _decided_lines(lines: Sequence[Mapping], *, year: int, funder: str) -> list[GrantLine]:
+    """Return the new lines for `funder`'s `year`; raise ValidationError with every line's error, or if no
+    line has an amount."""
+    new_lines, seen, errors = [], set(), []
+    for raw in lines:
+        try:
+            line = _decided_line(raw, seen=seen, year=year, funder=funder)
+        except ValidationError as error:
+            errors.append(error)
+            continue
+        if line is not None:
+            new_lines.append(line)
+    if errors:
+        raise ValidationError(errors)
+    if not new_lines:
+        raise ValidationError(_("Give at least one amount."), code="empty")
+    return new_lines
+
+
 @transaction.atomic
 def grant_source_decide(
     *,
@@ -261,48 +316,8 @@ def grant_source_decide(
     require(by, "governance.decide_source", grant)
     locked = _lock_grant(grant)
     current = GrantVersion.objects.select_for_update().get(pk=locked.current_version_id)
-    if year not in locked.years:
-        raise ValidationError(_("%(year)s is not a year of the grant."), params={"year": year}, code="bad_year")
-    if funder not in Funder.values:
-        raise ValidationError(_("Unknown funder."), code="bad_funder")
-    if not (reason or "").strip():
-        raise ValidationError(_("Say why the grant changes (e.g. the board's decision of the date)."), code="reason")
-    new_lines, seen, errors = [], set(), []
-    for raw in lines:
-        source = raw.get("source")
-        if source not in FundingSource.values:
-            errors.append(ValidationError(_("Unknown funding source."), code="bad_source"))
-            continue
-        if source in seen:
-            errors.append(ValidationError(_("Each funding source may be given only once."), code="repeated"))
-            continue
-        seen.add(source)
-        label = _("The amount from %(source)s") % {"source": FundingSource(source).label}
-        try:
-            amount = check_amount(raw.get("amount"), label=label)
-        except ValidationError as error:
-            errors.append(error)
-            continue
-        source_year = raw.get("source_year") if source == FundingSource.FINANCE_ACT else None
-        if source == FundingSource.FINANCE_ACT and not source_year:
-            errors.append(ValidationError(_("Give the year of the finance act."), code="source_year"))
-            continue
-        if amount == 0:
-            continue
-        new_lines.append(
-            GrantLine(
-                year=year,
-                funder=funder,
-                source=source,
-                amount=amount,
-                source_year=source_year,
-                is_conditional=bool(raw.get("is_conditional")) or source == FundingSource.UNDECIDED,
-            )
-        )
-    if errors:
-        raise ValidationError(errors)
-    if not new_lines:
-        raise ValidationError(_("Give at least one amount."), code="empty")
+    _check_decision(grant=locked, year=year, funder=funder, reason=reason)
+    new_lines = _decided_lines(lines, year=year, funder=funder)
     old_lines = [_line_of(row) for row in current.years.all()]
     kept = [line for line in old_lines if not (line.year == year and line.funder == funder)]
     replaced = [line for line in old_lines if line.year == year and line.funder == funder]

@@ -179,38 +179,57 @@ def _header_map(header: Sequence[str]) -> dict[str, int]:
     return found
 
 
-def check_participant(
-    raw: Mapping[str, str], *, numbers: Mapping[str, int], titles: Mapping[str, int]
-) -> tuple[ParticipantData | None, list[str]]:
-    """Check one participant's fields; return the cleaned data (None if wrong) and the messages."""
-    errors = []
+def _clean_cvr(raw: Mapping[str, str], errors: list[str]) -> str:
     cvr = (raw.get("cvr") or "").replace(" ", "")
     try:
         validate_cvr(cvr)
     except ValidationError as error:
         errors.append(_("CVR %(cvr)s: %(error)s") % {"cvr": cvr or "–", "error": " ".join(error.messages)})
+    return cvr
+
+
+def _clean_name(raw: Mapping[str, str], errors: list[str]) -> str:
     name = (raw.get("name") or "").strip()
     if not name:
         errors.append(_("The name is missing."))
     elif len(name) > 200:
         errors.append(_("The name is longer than 200 characters."))
+    return name
+
+
+def _clean_kind(raw: Mapping[str, str], errors: list[str]) -> str | None:
     kind = KINDS.get((raw.get("kind") or "").strip().lower())
     if kind is None:
         errors.append(
             _("Unknown type “%(value)s” (write virksomhed, videninstitution or anden).") % {"value": raw.get("kind")}
         )
+    return kind
+
+
+def _clean_size(raw: Mapping[str, str], errors: list[str]) -> str | None:
     size = SIZES.get((raw.get("size_class") or "").strip().lower())
     if size is None:
         errors.append(
             _("Unknown size “%(value)s” (write mikro, lille, mellem, stor or ikke relevant).")
             % {"value": raw.get("size_class")}
         )
+    return size
+
+
+def _clean_email(raw: Mapping[str, str], errors: list[str]) -> str:
     email = (raw.get("contact_email") or "").strip()
     if email:
         try:
             validate_email(email)
         except ValidationError:
             errors.append(_("The e-mail address “%(value)s” is not valid.") % {"value": email})
+    return email
+
+
+def _clean_activities(
+    raw: Mapping[str, str], errors: list[str], *, numbers: Mapping[str, int], titles: Mapping[str, int]
+) -> list[int]:
+    """Return the ids of the activities named by number or title (each once, in the order given)."""
     activity_ids = []
     for part in [p.strip() for p in (raw.get("activities") or "").replace(",", ";").split(";") if p.strip()]:
         activity_id = numbers.get(part) or titles.get(part.casefold())
@@ -218,6 +237,20 @@ def check_participant(
             errors.append(_("Unknown activity “%(value)s”.") % {"value": part})
         elif activity_id not in activity_ids:
             activity_ids.append(activity_id)
+    return activity_ids
+
+
+def check_participant(
+    raw: Mapping[str, str], *, numbers: Mapping[str, int], titles: Mapping[str, int]
+) -> tuple[ParticipantData | None, list[str]]:
+    """Check one participant's fields; return the cleaned data (None if wrong) and the messages."""
+    errors: list[str] = []
+    cvr = _clean_cvr(raw, errors)
+    name = _clean_name(raw, errors)
+    kind = _clean_kind(raw, errors)
+    size = _clean_size(raw, errors)
+    email = _clean_email(raw, errors)
+    activity_ids = _clean_activities(raw, errors, numbers=numbers, titles=titles)
     if errors:
         return None, errors
     data = ParticipantData(

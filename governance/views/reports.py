@@ -1,7 +1,9 @@
 """Report pages: the grant's reporting calendar (what is due, late ones marked; staff add ad hoc dates), the
 report itself (activity statuses, actual figures, participant register typed or uploaded, accounts per
 funder, attachments), submission, the reviewers' queue (a page of its own next to the plan queue) and the
-review (accept, ask for changes, lock).
+review (accept, ask for changes, lock). The participant register's page lives in `views.participants`,
+the loading and permission checks every report page shares in `views.report_base`; the URLs of all of them
+are here.
 
 Another organisation's report or calendar answers 404, as does one a reviewer declared a conflict on; a
 page the user may see but not use answers 403.
@@ -22,16 +24,9 @@ from applications.views.base import CallPermissionMixin
 from clusterfund.fields import KronerField
 from clusterfund.views_base import PermissionObjectMixin
 
-from ..models import Indicator, Participant, Report, ReportActivityStatus, ReportAttachment, ReportDue
-from ..selectors.reports import grant_calendar, report_figures, report_for_page, report_participants, report_queue
+from ..models import Indicator, Report, ReportActivityStatus, ReportAttachment, ReportDue
+from ..selectors.reports import grant_calendar, report_figures, report_queue
 from ..services.calendar import report_due_add
-from ..services.participants import (
-    MAX_ROWS,
-    activity_choices,
-    participant_add,
-    participant_remove,
-    participants_import,
-)
 from ..services.reports import (
     report_accept,
     report_accounts_save,
@@ -46,6 +41,8 @@ from ..services.reports import (
     report_summary_save,
 )
 from .base import GrantMixin
+from .participants import ReportParticipantsView
+from .report_base import ReportEditMixin, ReportMixin
 
 
 class AdHocForm(forms.Form):
@@ -112,61 +109,6 @@ class ReportStartView(PermissionObjectMixin, View):
     def post(self, request, pk):
         report = report_start(due=self.permission_object, by=request.user)
         return redirect(report.get_absolute_url())
-
-
-class ReportMixin(PermissionObjectMixin):
-    """Load `self.report` from the URL's `pk`; 404 unless the user may view it; 403 without `permission`."""
-
-    permission = "governance.view_report"
-
-    def get_permission_object(self):
-        try:
-            self.report = report_for_page(pk=self.kwargs["pk"])
-        except Report.DoesNotExist as missing:
-            raise Http404 from missing
-        self.grant = self.report.due.grant
-        return self.report
-
-    def has_permission(self) -> bool:
-        return self.request.user.has_perm("governance.view_report", self.report)
-
-    def check_access(self, request):
-        super().check_access(request)
-        if not self.allowed():
-            raise PermissionDenied
-        return None
-
-    def allowed(self) -> bool:
-        return self.request.user.has_perm(self.permission, self.report)
-
-    def context(self, **extra) -> dict:
-        report = self.report
-        return {
-            "report": report,
-            "due": report.due,
-            "grant": self.grant,
-            "call": self.grant.call,
-            "late": report.due.is_late(report=report),
-            **extra,
-        }
-
-
-class ReportEditMixin(ReportMixin):
-    """Pages that change the report: members of the organisation while it is editable (403 otherwise)."""
-
-    permission = "governance.start_report"
-
-    def refuse_unless_editable(self):
-        if self.report.is_editable:
-            return None
-        messages.error(
-            self.request,
-            _("The report is “%(status)s” and cannot be changed now.") % {"status": self.report.get_status_display()},
-        )
-        return redirect(self.report.get_absolute_url())
-
-    def allowed(self) -> bool:
-        return self.request.user.has_perm("governance.start_report", self.grant)
 
 
 class ReportView(ReportMixin, View):
@@ -263,114 +205,6 @@ class ReportContentView(ReportEditMixin, View):
             return render(request, "governance/reports/content.html", self.context(form=form), status=422)
         messages.success(request, _("The report has been saved."))
         return redirect(self.report.get_absolute_url())
-
-
-class ParticipantForm(forms.Form):
-    cvr = forms.CharField(label=gettext_lazy("CVR number"), max_length=8)
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
-    kind = forms.ChoiceField(
-        label=gettext_lazy("Kind"),
-        choices=[
-            ("virksomhed", gettext_lazy("Company")),
-            ("videninstitution", gettext_lazy("Knowledge institution")),
-            ("anden", gettext_lazy("Other")),
-        ],
-    )
-    size_class = forms.ChoiceField(
-        label=gettext_lazy("Size"),
-        choices=[
-            ("mikro", Participant.SizeClass.MICRO.label),
-            ("lille", Participant.SizeClass.SMALL.label),
-            ("mellem", Participant.SizeClass.MEDIUM.label),
-            ("stor", Participant.SizeClass.LARGE.label),
-            ("ikke relevant", Participant.SizeClass.NOT_APPLICABLE.label),
-        ],
-    )
-    contact_name = forms.CharField(label=gettext_lazy("Contact person"), max_length=200, required=False)
-    contact_email = forms.EmailField(label=gettext_lazy("Contact e-mail"), required=False)
-    activities = forms.MultipleChoiceField(
-        label=gettext_lazy("Activities"), required=False, widget=forms.CheckboxSelectMultiple
-    )
-
-    def __init__(self, *args, report: Report, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["activities"].choices = activity_choices(report)
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("The register as CSV or XLSX"),
-        help_text=gettext_lazy(
-            "Columns: CVR, navn, type (virksomhed, videninstitution, anden), størrelse (mikro, lille, mellem, "
-            "stor, ikke relevant), kontaktperson, e-mail, aktiviteter (the activities' numbers, separated by ;). "
-            "The file replaces the register; at most 2 MB."
-        ),
-    )
-
-
-class ReportParticipantsView(ReportMixin, View):
-    """The register: everyone who saw the report sees it; members change it while the report is editable —
-    one participant by hand, one removed, or the whole register replaced by an upload."""
-
-    def render_page(self, *, form=None, upload=None, result=None, status=200):
-        editable = self.request.user.has_perm("governance.edit_report", self.report)
-        return render(
-            self.request,
-            "governance/reports/participants.html",
-            self.context(
-                participants=report_participants(report=self.report),
-                activities=activity_choices(self.report),
-                can_edit=editable,
-                form=form or ParticipantForm(report=self.report),
-                upload=upload or UploadForm(),
-                result=result,
-                max_rows=MAX_ROWS,
-            ),
-            status=status,
-        )
-
-    def get(self, request, pk):
-        return self.render_page()
-
-    def post(self, request, pk):
-        if not request.user.has_perm("governance.start_report", self.grant):
-            raise PermissionDenied
-        if not self.report.is_editable:
-            return ReportEditMixin.refuse_unless_editable(self)
-        action = request.POST.get("action")
-        if action == "remove":
-            try:
-                participant_id = int(request.POST.get("participant", ""))
-            except ValueError:
-                participant_id = -1
-            participant_remove(report=self.report, participant_id=participant_id, by=request.user)
-            messages.success(request, _("The participant has been removed."))
-            return redirect("governance:report_participants", pk=self.report.pk)
-        if action == "upload":
-            upload = UploadForm(request.POST, request.FILES)
-            if not upload.is_valid():
-                return self.render_page(upload=upload, status=422)
-            uploaded = upload.cleaned_data["file"]
-            if uploaded.size > 2 * 1024 * 1024:
-                upload.add_error("file", _("The file is larger than 2 MB; split the register into smaller files."))
-                return self.render_page(upload=upload, status=422)
-            result = participants_import(
-                report=self.report, name=uploaded.name, content=uploaded.read(), by=request.user
-            )
-            if not result.ok:
-                return self.render_page(result=result, status=422)
-            messages.success(request, _("%(count)s participants imported.") % {"count": result.imported})
-            return redirect("governance:report_participants", pk=self.report.pk)
-        form = ParticipantForm(request.POST, report=self.report)
-        if form.is_valid():
-            try:
-                participant_add(report=self.report, data=form.cleaned_data, by=request.user)
-            except ValidationError as error:
-                form.add_error(None, error)
-        if not form.is_valid():
-            return self.render_page(form=form, status=422)
-        messages.success(request, _("The participant has been added."))
-        return redirect("governance:report_participants", pk=self.report.pk)
 
 
 ACCOUNT_ROWS_EXTRA = 3
