@@ -24,6 +24,11 @@ def without_email():
         _NO_EMAIL.reset(token)
 
 
+def emails_wanted() -> bool:
+    """Whether the grant period's services e-mail people now (not inside `without_email()`)."""
+    return not _NO_EMAIL.get()
+
+
 class VersionConflict(Exception):
     """Raised when a page was saved from an older revision than the one in the database."""
 
@@ -44,6 +49,6 @@ def send_to_organisation(*, organisation, application=None, subject: str, body: 
         organisation=organisation, application=application, subject=subject, body=body, sent_by=by
     )
     recipients = list(organisation.members.filter(is_active=True).values_list("email", flat=True))
-    if recipients and not _NO_EMAIL.get():
+    if recipients and emails_wanted():
         outbox_enqueue(send_email_task, subject=subject, body=body, to=recipients)
     return message
