@@ -196,6 +196,124 @@ def _plan_due(settings: GovernanceSettings, year: int) -> dt.date:
         return dt.date(year - 1, month, 28)
 
 
+def _watched_grants(organisation_ids: Iterable[int] | None) -> list[Grant]:
+    grants = Grant.objects.select_related("organisation", "call").order_by("organisation__name", "pk")
+    if organisation_ids is not None:
+        grants = grants.filter(organisation_id__in=list(organisation_ids))
+    return list(grants)
+
+
+def _governance_settings(grants: list[Grant]) -> dict[int, GovernanceSettings]:
+    """Return the governance settings per call id (unsaved defaults for calls without settings, no query)."""
+    gov_settings = {s.call_id: s for s in GovernanceSettings.objects.filter(call_id__in={g.call_id for g in grants})}
+    for grant in grants:
+        gov_settings.setdefault(
+            grant.call_id, GovernanceSettings(call=grant.call, erdf_statement_dates=["02-28", "08-31"])
+        )
+    return gov_settings
+
+
+def _plan_items(grant: Grant, settings: GovernanceSettings, plans: dict[int, ActionPlan]) -> list[WatchItem]:
+    """Return the grant's action plans not yet first submitted, one per year of the grant."""
+    from django.urls import reverse
+
+    items = []
+    for year in range(grant.first_year, grant.last_year + 1):
+        plan = plans.get(year)
+        if plan is not None and plan.submitted_at is not None:
+            continue
+        items.append(
+            WatchItem(
+                key=f"plan:{grant.pk}:{year}",
+                what="plan",
+                organisation=grant.organisation,
+                due_on=_plan_due(settings, year),
+                call_id=grant.call_id,
+                params={"year": year},
+                url=reverse("governance:grant", args=[grant.pk]),
+            )
+        )
+    return items
+
+
+def _report_items(grant: Grant, dues: list[ReportDue]) -> list[WatchItem]:
+    """Return the grant's reporting dates whose report is not yet first submitted."""
+    from django.urls import reverse
+
+    items = []
+    for due in dues:
+        report = getattr(due, "report", None)  # the reverse one-to-one raises AttributeError when missing
+        if report is not None and report.first_submitted_at is not None:
+            continue
+        items.append(
+            WatchItem(
+                key=f"report:{due.pk}",
+                what="report",
+                organisation=grant.organisation,
+                due_on=due.due_on,
+                call_id=grant.call_id,
+                params={"kind": due.kind},
+                url=reverse("governance:grant", args=[grant.pk]),
+            )
+        )
+    return items
+
+
+def _gold_items(organisations: dict[int, Organisation], first_call: dict[int, int], today: dt.date) -> list[WatchItem]:
+    """Return each organisation's newest gold label, and its newest plan to become gold while not gold."""
+    from django.urls import reverse
+
+    items = []
+    for pk, status in gold_statuses(organisation_ids=organisations.keys(), day=today).items():
+        organisation = organisations[pk]
+        url = reverse("governance:gold", args=[pk])
+        if status.label is not None:
+            items.append(
+                WatchItem(
+                    key=f"gold:{status.label.pk}",
+                    what="gold_label",
+                    organisation=organisation,
+                    due_on=status.label.valid_until,
+                    call_id=first_call[pk],
+                    params={"level": status.label.level},
+                    url=url,
+                )
+            )
+        if status.plan is not None and status.state != GoldState.GOLD:
+            items.append(
+                WatchItem(
+                    key=f"goldplan:{status.plan.pk}",
+                    what="gold_plan",
+                    organisation=organisation,
+                    due_on=status.plan.target_date,
+                    call_id=first_call[pk],
+                    url=url,
+                )
+            )
+    return items
+
+
+def _action_items(organisation_ids: Iterable[int] | None, organisations: dict[int, Organisation]) -> list[WatchItem]:
+    """Return the open action items (of the organisations given, if any are)."""
+    from django.urls import reverse
+
+    actions = ActionItem.objects.filter(status=ActionItem.Status.OPEN).select_related("organisation", "meeting")
+    if organisation_ids is not None:
+        actions = actions.filter(organisation_id__in=list(organisations) or list(organisation_ids))
+    return [
+        WatchItem(
+            key=f"action:{action.pk}",
+            what="action",
+            organisation=action.organisation,
+            due_on=action.due_on,
+            call_id=action.meeting.call_id,
+            params={"title": action.title},
+            url=reverse("governance:meeting", args=[action.meeting_id]),
+        )
+        for action in actions
+    ]
+
+
 def pending_items(
     *, today: dt.date, organisation_ids: Iterable[int] | None = None, include_gold: bool = True
 ) -> list[WatchItem]:
@@ -206,18 +324,8 @@ def pending_items(
     registered, the newest plan to become gold until a gold label is; action items while open. A fixed number
     of queries, however many organisations.
     """
-    from django.urls import reverse
-
-    grants = Grant.objects.select_related("organisation", "call").order_by("organisation__name", "pk")
-    if organisation_ids is not None:
-        grants = grants.filter(organisation_id__in=list(organisation_ids))
-    grants = list(grants)
-    call_ids = {grant.call_id for grant in grants}
-    gov_settings = {s.call_id: s for s in GovernanceSettings.objects.filter(call_id__in=call_ids)}
-    for grant in grants:  # unsaved defaults for calls without settings (no query)
-        gov_settings.setdefault(
-            grant.call_id, GovernanceSettings(call=grant.call, erdf_statement_dates=["02-28", "08-31"])
-        )
+    grants = _watched_grants(organisation_ids)
+    gov_settings = _governance_settings(grants)
     plans = defaultdict(dict)
     for plan in ActionPlan.objects.filter(grant__in=grants).only("pk", "grant_id", "year", "submitted_at"):
         plans[plan.grant_id][plan.year] = plan
@@ -230,80 +338,11 @@ def pending_items(
     for grant in grants:
         organisations[grant.organisation_id] = grant.organisation
         first_call.setdefault(grant.organisation_id, grant.call_id)
-        settings = gov_settings[grant.call_id]
-        for year in range(grant.first_year, grant.last_year + 1):
-            plan = plans[grant.pk].get(year)
-            if plan is not None and plan.submitted_at is not None:
-                continue
-            items.append(
-                WatchItem(
-                    key=f"plan:{grant.pk}:{year}",
-                    what="plan",
-                    organisation=grant.organisation,
-                    due_on=_plan_due(settings, year),
-                    call_id=grant.call_id,
-                    params={"year": year},
-                    url=reverse("governance:grant", args=[grant.pk]),
-                )
-            )
-        for due in dues[grant.pk]:
-            report = getattr(due, "report", None)  # the reverse one-to-one raises AttributeError when missing
-            if report is not None and report.first_submitted_at is not None:
-                continue
-            items.append(
-                WatchItem(
-                    key=f"report:{due.pk}",
-                    what="report",
-                    organisation=grant.organisation,
-                    due_on=due.due_on,
-                    call_id=grant.call_id,
-                    params={"kind": due.kind},
-                    url=reverse("governance:grant", args=[grant.pk]),
-                )
-            )
+        items += _plan_items(grant, gov_settings[grant.call_id], plans[grant.pk])
+        items += _report_items(grant, dues[grant.pk])
     if include_gold and organisations:
-        statuses = gold_statuses(organisation_ids=organisations.keys(), day=today)
-        for pk, status in statuses.items():
-            organisation = organisations[pk]
-            url = reverse("governance:gold", args=[pk])
-            if status.label is not None:
-                items.append(
-                    WatchItem(
-                        key=f"gold:{status.label.pk}",
-                        what="gold_label",
-                        organisation=organisation,
-                        due_on=status.label.valid_until,
-                        call_id=first_call[pk],
-                        params={"level": status.label.level},
-                        url=url,
-                    )
-                )
-            if status.plan is not None and status.state != GoldState.GOLD:
-                items.append(
-                    WatchItem(
-                        key=f"goldplan:{status.plan.pk}",
-                        what="gold_plan",
-                        organisation=organisation,
-                        due_on=status.plan.target_date,
-                        call_id=first_call[pk],
-                        url=url,
-                    )
-                )
-    actions = ActionItem.objects.filter(status=ActionItem.Status.OPEN).select_related("organisation", "meeting")
-    if organisation_ids is not None:
-        actions = actions.filter(organisation_id__in=list(organisations) or list(organisation_ids))
-    for action in actions:
-        items.append(
-            WatchItem(
-                key=f"action:{action.pk}",
-                what="action",
-                organisation=action.organisation,
-                due_on=action.due_on,
-                call_id=action.meeting.call_id,
-                params={"title": action.title},
-                url=reverse("governance:meeting", args=[action.meeting_id]),
-            )
-        )
+        items += _gold_items(organisations, first_call, today)
+    items += _action_items(organisation_ids, organisations)
     items.sort(key=lambda item: (item.organisation.name, item.due_on, item.key))
     return items
 

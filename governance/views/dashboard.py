@@ -49,65 +49,59 @@ def _millions(value: int) -> str:
     return _("%(amount)s m") % {"amount": number_format(round(value / 1_000_000, 1), 1)}
 
 
-def _charts(board: Dashboard) -> list[dict]:
-    charts = []
-    years = [board.year] if board.year else board.years
-    # 1. indicator progress per organisation (the first indicator with targets)
+def _indicator_chart(board: Dashboard) -> dict | None:
+    """Return the progress per organisation on the first indicator with targets (None if none has one)."""
     for index, indicator in enumerate(board.indicators):
-        if not any(row.indicators[index].target for row in board.rows):
-            continue
-        elapsed = min(max(board.today.year - board.call.period_start, 0), len(board.years))
-        expected = None if board.year else round(100 * elapsed / max(len(board.years), 1))
-        rows = [
-            (
-                row.organisation.name,
-                row.indicators[index].percent,
-                f"{row.indicators[index].percent} % ({row.indicators[index].actual} / {row.indicators[index].target})"
-                if row.indicators[index].target
-                else "",
-            )
-            for row in board.rows
-        ]
-        name = indicator.tr("name")
-        below = [
-            label for label, percent, _t in rows if percent is not None and expected is not None and percent < expected
-        ]
-        charts.append(
-            {
-                "id": f"chart-indicator-{indicator.code}",
-                "heading": _("Progress on “%(name)s” per organisation") % {"name": name},
-                "svg": progress_chart(
-                    chart_id=f"chart-indicator-{indicator.code}",
-                    title=_("Progress on “%(name)s” per organisation, per cent of target") % {"name": name},
-                    desc=_("%(count)s organisations. Below the expected share by now: %(below)s.")
-                    % {"count": len(rows), "below": ", ".join(below) or _("none")},
-                    rows=rows,
-                    on_track=Series(_("On track"), fill="#4d4d4d"),
-                    below=Series(_("Below the expected share"), pattern="hatch"),
-                    expected_percent=expected,
-                    expected_label=_("expected now: %(percent)s %%") % {"percent": expected}
-                    if expected is not None
-                    else "",
-                    no_target=_("no target"),
-                ),
-                "table": {
-                    "caption": _("Progress on “%(name)s” per organisation") % {"name": name},
-                    "header": [_("Organisation"), _("Actual"), _("Target"), _("Per cent of target")],
-                    "rows": [
-                        [
-                            row.organisation.name,
-                            row.indicators[index].actual,
-                            row.indicators[index].target or "–",
-                            f"{row.indicators[index].percent} %" if row.indicators[index].percent is not None else "–",
-                        ]
-                        for row in board.rows
-                    ],
-                },
-            }
-        )
-        break
-    # 2. budget granted and used per year and funder
-    board_totals = {(t["year"], t["funder"]): t for t in board.totals}
+        if any(row.indicators[index].target for row in board.rows):
+            return _progress_chart(board, index, indicator)
+    return None
+
+
+def _progress_chart(board: Dashboard, index: int, indicator) -> dict:
+    elapsed = min(max(board.today.year - board.call.period_start, 0), len(board.years))
+    expected = None if board.year else round(100 * elapsed / max(len(board.years), 1))
+    cells = [(row.organisation.name, row.indicators[index]) for row in board.rows]
+    rows = [
+        (organisation, cell.percent, f"{cell.percent} % ({cell.actual} / {cell.target})" if cell.target else "")
+        for organisation, cell in cells
+    ]
+    name = indicator.tr("name")
+    below = [
+        label for label, percent, _t in rows if percent is not None and expected is not None and percent < expected
+    ]
+    return {
+        "id": f"chart-indicator-{indicator.code}",
+        "heading": _("Progress on “%(name)s” per organisation") % {"name": name},
+        "svg": progress_chart(
+            chart_id=f"chart-indicator-{indicator.code}",
+            title=_("Progress on “%(name)s” per organisation, per cent of target") % {"name": name},
+            desc=_("%(count)s organisations. Below the expected share by now: %(below)s.")
+            % {"count": len(rows), "below": ", ".join(below) or _("none")},
+            rows=rows,
+            on_track=Series(_("On track"), fill="#4d4d4d"),
+            below=Series(_("Below the expected share"), pattern="hatch"),
+            expected_percent=expected,
+            expected_label=_("expected now: %(percent)s %%") % {"percent": expected} if expected is not None else "",
+            no_target=_("no target"),
+        ),
+        "table": {
+            "caption": _("Progress on “%(name)s” per organisation") % {"name": name},
+            "header": [_("Organisation"), _("Actual"), _("Target"), _("Per cent of target")],
+            "rows": [
+                [
+                    organisation,
+                    cell.actual,
+                    cell.target or "–",
+                    f"{cell.percent} %" if cell.percent is not None else "–",
+                ]
+                for organisation, cell in cells
+            ],
+        },
+    }
+
+
+def _budget_chart(board: Dashboard, years: list[int], board_totals: dict) -> dict:
+    """Return the budget granted and used per year and funder."""
     series = [
         Series(_("Board: granted"), fill="#d9d9d9"),
         Series(_("Board: used"), fill="#333333"),
@@ -128,61 +122,72 @@ def _charts(board: Dashboard) -> list[dict]:
     ]
     used_total = sum(t["used"] for t in board.totals)
     granted_total = sum(t["granted"] for t in board.totals)
-    charts.append(
-        {
-            "id": "chart-budget",
-            "heading": _("Budget granted and used per year and funder"),
-            "svg": grouped_bar_chart(
-                chart_id="chart-budget",
-                title=_("Budget granted and used per year and funder, in millions of kroner"),
-                desc=_("Granted in all %(granted)s, used %(used)s.")
-                % {"granted": format_kroner(granted_total), "used": format_kroner(used_total)},
-                groups=groups,
-                series=series,
-                value_text=_millions,
-            ),
-            "table": {
-                "caption": _("Budget granted and used per year and funder"),
-                "header": [_("Year"), _("Funder"), _("Granted"), _("Used")],
-                "rows": [
-                    [t["year"], t["funder_label"], format_kroner(t["granted"]), format_kroner(t["used"])]
-                    for t in board.totals
-                ],
-            },
-        }
-    )
-    # 3. the programme's totals over the years
+    return {
+        "id": "chart-budget",
+        "heading": _("Budget granted and used per year and funder"),
+        "svg": grouped_bar_chart(
+            chart_id="chart-budget",
+            title=_("Budget granted and used per year and funder, in millions of kroner"),
+            desc=_("Granted in all %(granted)s, used %(used)s.")
+            % {"granted": format_kroner(granted_total), "used": format_kroner(used_total)},
+            groups=groups,
+            series=series,
+            value_text=_millions,
+        ),
+        "table": {
+            "caption": _("Budget granted and used per year and funder"),
+            "header": [_("Year"), _("Funder"), _("Granted"), _("Used")],
+            "rows": [
+                [t["year"], t["funder_label"], format_kroner(t["granted"]), format_kroner(t["used"])]
+                for t in board.totals
+            ],
+        },
+    }
+
+
+def _totals_chart(years: list[int], board_totals: dict) -> dict:
+    """Return the programme's grants and spending over the years."""
     granted = [sum(board_totals[(y, f)]["granted"] for f in ("board", "ufm")) for y in years]
     used = [sum(board_totals[(y, f)]["used"] for f in ("board", "ufm")) for y in years]
-    charts.append(
-        {
-            "id": "chart-totals",
-            "heading": _("The programme over the years"),
-            "svg": line_chart(
-                chart_id="chart-totals",
-                title=_("The programme's grants and spending per year, in millions of kroner"),
-                desc=_("Years %(first)s to %(last)s. Granted: %(granted)s. Used: %(used)s.")
-                % {
-                    "first": years[0],
-                    "last": years[-1],
-                    "granted": "; ".join(f"{y}: {_millions(v)}" for y, v in zip(years, granted, strict=True)),
-                    "used": "; ".join(f"{y}: {_millions(v)}" for y, v in zip(years, used, strict=True)),
-                },
-                labels=[str(y) for y in years],
-                series=[
-                    (Series(_("Granted"), fill="#1a1a1a", marker="circle"), granted),
-                    (Series(_("Used"), fill="#595959", marker="square", dash="6 4"), used),
-                ],
-                value_text=_millions,
-            ),
-            "table": {
-                "caption": _("The programme's grants and spending per year"),
-                "header": [_("Year"), _("Granted"), _("Used")],
-                "rows": [[y, format_kroner(g), format_kroner(u)] for y, g, u in zip(years, granted, used, strict=True)],
+    return {
+        "id": "chart-totals",
+        "heading": _("The programme over the years"),
+        "svg": line_chart(
+            chart_id="chart-totals",
+            title=_("The programme's grants and spending per year, in millions of kroner"),
+            desc=_("Years %(first)s to %(last)s. Granted: %(granted)s. Used: %(used)s.")
+            % {
+                "first": years[0],
+                "last": years[-1],
+                "granted": "; ".join(f"{y}: {_millions(v)}" for y, v in zip(years, granted, strict=True)),
+                "used": "; ".join(f"{y}: {_millions(v)}" for y, v in zip(years, used, strict=True)),
             },
-        }
-    )
-    return charts
+            labels=[str(y) for y in years],
+            series=[
+                (Series(_("Granted"), fill="#1a1a1a", marker="circle"), granted),
+                (Series(_("Used"), fill="#595959", marker="square", dash="6 4"), used),
+            ],
+            value_text=_millions,
+        ),
+        "table": {
+            "caption": _("The programme's grants and spending per year"),
+            "header": [_("Year"), _("Granted"), _("Used")],
+            "rows": [[y, format_kroner(g), format_kroner(u)] for y, g, u in zip(years, granted, used, strict=True)],
+        },
+    }
+
+
+def _charts(board: Dashboard) -> list[dict]:
+    """Return the dashboard's charts: 1. indicator progress per organisation (the first indicator with targets),
+    2. budget granted and used per year and funder, 3. the programme's totals over the years."""
+    years = [board.year] if board.year else board.years
+    board_totals = {(t["year"], t["funder"]): t for t in board.totals}
+    indicator = _indicator_chart(board)
+    return [
+        *([indicator] if indicator is not None else []),
+        _budget_chart(board, years, board_totals),
+        _totals_chart(years, board_totals),
+    ]
 
 
 class DashboardView(CallPermissionMixin, View):
