@@ -12,13 +12,11 @@ versions, audit events and messages are real. Idempotent: what exists is kept.
 import datetime as dt
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from applications.demo import CALL_SLUG
 from applications.models import Call, Funder
-from clusterfund.demo import DEMO_PASSWORD
-from clusterfund.roles import Role
 
+from .demo_people import SECRETARIAT, _contact, _say
 from .demo_reports import seed_reports
 from .models import ActionPlan, ActorKind, FundingSource, GovernanceSettings, Grant, GrantYear, Indicator
 from .services.common import without_email
@@ -33,7 +31,6 @@ from .services.plans import (
     plan_submit,
 )
 
-SECRETARIAT = "sekretariat@klyngeportalen.example"
 UFM = "ufm@klyngeportalen.example"
 APPLICANT = "ansoeger@klyngeportalen.example"
 
@@ -131,11 +128,6 @@ ACTIVITIES = [
 REGIONS = ["hovedstaden", "sjaelland", "syddanmark", "midtjylland", "nordjylland"]
 
 
-def _say(stdout, text: str) -> None:
-    if stdout:
-        stdout.write(text)
-
-
 def _settings_and_indicators(call: Call) -> None:
     GovernanceSettings.objects.get_or_create(
         call=call, defaults={"erdf_statement_dates": ["02-28", "08-31"], "final_report_months": 3}
@@ -154,24 +146,6 @@ def _settings_and_indicators(call: Call) -> None:
                 "order": order,
             },
         )
-
-
-def _contact(grant: Grant, index: int):
-    """Return a member of the grant's organisation (the demo applicant for theirs, else a demo contact)."""
-    member = grant.organisation.members.order_by("pk").first()
-    if member is not None:
-        return member
-    User = get_user_model()
-    # the first grant's contact is the README's login for the grant period; the others are for completeness
-    email = "tilsagn@klyngeportalen.example" if index == 0 else f"kontakt{index}@klyngeportalen.example"
-    name = "Tina Tilsagn" if index == 0 else f"Kontakt {grant.organisation.name}"
-    user, created = User.objects.get_or_create(email=email, defaults={"full_name": name})
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-    user.groups.add(Group.objects.get_or_create(name=Role.APPLICANT.value)[0])
-    grant.organisation.members.add(user)
-    return user
 
 
 def _decide_2023_24(grant: Grant, secretariat) -> bool:

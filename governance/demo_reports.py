@@ -13,9 +13,11 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 
+from applications.demo import CALL_SLUG
 from applications.models import Call, Funder
 from clusterfund.validators import cvr_with_check_digit
 
+from .demo_people import SECRETARIAT, _contact, _say
 from .models import Grant, GrantYear, Indicator, Participant, Report, ReportDue
 from .services.participants import participants_import
 from .services.reports import (
@@ -118,8 +120,6 @@ def _file_report(grant: Grant, due: ReportDue, member, index: int, indicators: d
 
 def seed_reports(*, stdout=None) -> None:
     """File the demo call's 2021 reports (idempotent)."""
-    from .demo import CALL_SLUG, SECRETARIAT, _contact, _say
-
     call = Call.objects.filter(slug=CALL_SLUG).first()
     secretariat = get_user_model().objects.filter(email=SECRETARIAT).first()
     if call is None or secretariat is None:
