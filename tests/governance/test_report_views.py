@@ -7,10 +7,9 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from governance.models import Report, ReportAttachment, ReportDue
-from review.models import Assignment
-from tests.factories.clusterfund import UserFactory
-from tests.factories.governance import plan_with_activity, simple_grant
+from tests.factories.governance import plan_with_activity
 from tests.factories.governance_reports import fictional_cvr, report_for
+from tests.governance.conftest import identities
 
 pytestmark = pytest.mark.django_db
 
@@ -48,29 +47,7 @@ def world(grant, member, reviewers, settings, tmp_path):
     attachment.file.save("revisor.pdf", ContentFile(PDF), save=False)
     attachment.save()
     submitted = report_for(dues[2022], status=Report.Status.SUBMITTED)
-    other = UserFactory(roles=["applicant"])
-    simple_grant(call=grant.call, member=other)
-    conflicted = UserFactory(roles=["secretariat"])
-    Assignment.objects.create(
-        application=grant.application,
-        reviewer=conflicted,
-        side="secretariat",
-        assigned_by=reviewers[0],
-        conflict=Assignment.Conflict.DECLARED,
-        conflict_note="Sidder i bestyrelsen.",
-        conflict_declared_at=grant.created_at,
-    )
-    users = {
-        "anonymous": None,
-        "member": member,
-        "other_member": other,
-        "secretariat": reviewers[0],
-        "ufm": reviewers[1],
-        "subcommittee_member": UserFactory(roles=["subcommittee_member"]),
-        "subcommittee_chair": UserFactory(roles=["subcommittee_chair"]),
-        "administrator": UserFactory(roles=["administrator"]),
-        "conflicted": conflicted,
-    }
+    users = identities(grant, member, reviewers)
     return {
         "grant": grant,
         "draft": draft,

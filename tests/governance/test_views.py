@@ -5,9 +5,9 @@ from django.urls import reverse
 
 from governance.models import ActionPlan, GrantAcceptance, PlanApproval
 from governance.services.plans import plan_submit
-from review.models import Assignment
 from tests.factories.clusterfund import UserFactory
 from tests.factories.governance import ready_plan, reviewers_for, simple_grant
+from tests.governance.conftest import identities
 
 pytestmark = pytest.mark.django_db
 
@@ -31,29 +31,7 @@ def world(grant, member, reviewers):
     submitted = ready_plan(grant, year=2022)
     plan_submit(plan=submitted, by=member)
     submitted.refresh_from_db()
-    other = UserFactory(roles=["applicant"])
-    simple_grant(call=grant.call, member=other)
-    conflicted = UserFactory(roles=["secretariat"])
-    Assignment.objects.create(
-        application=grant.application,
-        reviewer=conflicted,
-        side="secretariat",
-        assigned_by=reviewers[0],
-        conflict=Assignment.Conflict.DECLARED,
-        conflict_note="Sidder i bestyrelsen.",
-        conflict_declared_at=grant.created_at,
-    )
-    users = {
-        "anonymous": None,
-        "member": member,
-        "other_member": other,
-        "secretariat": reviewers[0],
-        "ufm": reviewers[1],
-        "subcommittee_member": UserFactory(roles=["subcommittee_member"]),
-        "subcommittee_chair": UserFactory(roles=["subcommittee_chair"]),
-        "administrator": UserFactory(roles=["administrator"]),
-        "conflicted": conflicted,
-    }
+    users = identities(grant, member, reviewers)
     return {"grant": grant, "draft": draft, "submitted": submitted, "users": users}
 
 
