@@ -25,10 +25,14 @@ def reviewers() -> QuerySet:
 
 
 def review_queue(*, user) -> QuerySet[Assignment]:
-    """Return the user's assignments with their application, call and area, by call and area."""
+    """Return the user's assignments with their application, call and area, by call and area.
+
+    The application's submitted content (the whole application as JSON, decoded per row) is not needed here.
+    """
     return (
         Assignment.objects.filter(reviewer=user)
         .select_related("application__organisation", "application__call", "application__business_area")
+        .defer("application__submitted_content")
         .order_by(
             "-application__call__opens_at", "application__business_area__order", "application__organisation__name"
         )
