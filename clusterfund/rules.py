@@ -37,8 +37,11 @@ def is_admin_site_staff(user) -> bool:
 rules.add_perm("clusterfund.use_admin_site", is_admin_site_staff)
 
 # the portal's own staff pages: the administration area (administrator and secretariat), users and roles
-# (administrator only) and the audit log (read-only, for those who configure and manage the calls)
-can_use_administration = rules.predicate(is_administrator | is_secretariat, name="can_use_administration")
+# (administrator only) and the audit log (read-only, for those who configure and manage the calls); a
+# superuser passes user.has_perm anyway, and is named here so that the menu's rules_perms agrees with it
+can_use_administration = rules.predicate(
+    is_administrator | is_secretariat | rules.is_superuser, name="can_use_administration"
+)
 can_manage_users = rules.predicate(is_administrator, name="can_manage_users")
 can_browse_audit_log = rules.predicate(is_administrator | is_secretariat, name="can_browse_audit_log")
 rules.add_perm("clusterfund.use_administration", can_use_administration)
