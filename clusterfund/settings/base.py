@@ -178,9 +178,14 @@ CELERY_ACCEPT_CONTENT = ["json"]
 # then the outbox keeps the task (clusterfund/outbox.py). An unacknowledged message (a worker killed
 # mid-task) goes back to the queue after the visibility timeout; it must be longer than any task runs.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# kombu sweeps the unacknowledged messages every `unacked_restore_interval` seconds but scans Redis only
+# on every `unacked_restore_throttle`-th sweep (10 × 10 s by default); one scan a sweep, so a message
+# comes back within the visibility timeout plus one interval.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=2.0),
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": 1,
 }
 # Periodic tasks (the compose file's beat service). Times are CELERY_TIMEZONE (Europe/Copenhagen).
 CELERY_BEAT_SCHEDULE = {

@@ -261,11 +261,6 @@ def test_redis_stopped_while_an_applicant_submits_delays_the_receipt_but_loses_n
 # --- the worker killed in the middle of a memo render -----------------------------------------------------
 
 
-# Known open problem (2026-12-02): the kill half holds (no version is marked done without its file), but the
-# second worker's redelivered render, though it runs, leaves the version "rendering" on this machine since
-# the afternoon's runs, on this branch and on the fault tests' own branch alike; not yet explained. Kept
-# running (not skipped) so that the day it passes again is seen, and so the first half's asserts still bite.
-@pytest.mark.xfail(reason="the redelivered render does not finish the version (under investigation)", strict=False)
 def test_a_worker_killed_mid_render_leaves_no_done_document_and_a_new_worker_finishes_it(
     make_user, monkeypatch, tmp_path, redis_server, producer, start_worker
 ):
@@ -280,6 +275,7 @@ def test_a_worker_killed_mid_render_leaves_no_done_document_and_a_new_worker_fin
         "FAULT_RENDER_STARTED": str(started),
         "FAULT_RENDER_GATE": str(gate),
         "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+        "CELERY_UNACKED_RESTORE_INTERVAL": "1",
     }
     # the submission's receipt tasks are not this test's: out of the queue and the outbox
     with redis.Redis.from_url(redis_server.url) as client:
