@@ -210,18 +210,21 @@ def document_request(
 
 @transaction.atomic
 def document_retry(*, document: GeneratedDocument, by) -> GeneratedDocument:
-    """Queue a failed version again (same version number, same snapshot) and return it.
+    """Queue a failed or stalled version again (same version number, same snapshot) and return it.
 
-    Raise ValidationError unless it failed: a finished or running version is never rendered twice.
+    Raise ValidationError otherwise: a finished version is never rendered twice, and one that is still
+    within its time is left to its worker. A stalled version's first message may still arrive (after the
+    broker's visibility timeout); the render is idempotent, so whichever finishes first is kept.
     """
     locked = GeneratedDocument.objects.select_for_update().get(pk=document.pk)
-    if locked.status != GeneratedDocument.Status.FAILED:
-        raise ValidationError(_("Only a failed document can be tried again."))
-    before = {"status": locked.status, "error": locked.error}
+    if locked.status != GeneratedDocument.Status.FAILED and not locked.is_stalled:
+        raise ValidationError(_("Only a failed or stalled document can be tried again."))
+    before = {"status": locked.status, "error": locked.error, "queued_at": locked.queued_at.isoformat()}
     locked.status = GeneratedDocument.Status.PENDING
     locked.error = ""
     locked.finished_at = None
-    locked.save(update_fields=["status", "error", "finished_at"])
+    locked.queued_at = timezone.now()
+    locked.save(update_fields=["status", "error", "finished_at", "queued_at"])
     audit_record(actor=by, action="document.retry", obj=locked, before=before, after={"status": locked.status})
     _queue(locked)
     return locked

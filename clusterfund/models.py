@@ -219,6 +219,8 @@ class GeneratedDocument(models.Model):
         related_name="+",
     )
     requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    # when the render was last handed to the workers: at the request, and again at each retry
+    queued_at = models.DateTimeField(_("queued"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     file = models.FileField(_("file"), upload_to=generated_document_path, blank=True, max_length=300)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
@@ -248,6 +250,14 @@ class GeneratedDocument(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def is_stalled(self) -> bool:
+        """Waiting or rendering for longer than any render takes (DOCUMENT_STALLED_AFTER): its worker died.
+
+        The broker hands the message out again after its visibility timeout (an hour); until then the
+        secretariat may queue it again from the page (`document_retry`)."""
+        return not self.is_finished and self.queued_at < timezone.now() - settings.DOCUMENT_STALLED_AFTER
 
 
 class OutboxMessage(models.Model):

@@ -1,6 +1,7 @@
 """Settings shared by every environment. Every value that differs between machines comes from
 the environment (django-environ); see the table in README.md."""
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -187,6 +188,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
     "unacked_restore_throttle": 1,
 }
+# A document still waiting or rendering after this long has lost its worker (a render takes seconds);
+# the secretariat may then queue it again from its page instead of waiting out the visibility timeout.
+DOCUMENT_STALLED_AFTER = dt.timedelta(minutes=env.int("DOCUMENT_STALLED_AFTER_MINUTES", default=15))
 # Periodic tasks (the compose file's beat service). Times are CELERY_TIMEZONE (Europe/Copenhagen).
 CELERY_BEAT_SCHEDULE = {
     "drain-outbox": {

@@ -6,13 +6,15 @@ under tests/review and tests/allocation.
 """
 
 import dataclasses
+import datetime as dt
 import hashlib
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.storage import default_storage
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from applications.services import application_submit
 from clusterfund import documents
@@ -228,6 +230,55 @@ def test_only_a_failed_version_can_be_retried(request_document, application, sec
         document_retry(document=document, by=secretariat)
 
 
+def stalled(document: GeneratedDocument, status=GeneratedDocument.Status.RENDERING) -> GeneratedDocument:
+    """The version as a worker killed mid-render leaves it: claimed, and queued longer ago than a render takes."""
+    since = timezone.now() - settings.DOCUMENT_STALLED_AFTER - dt.timedelta(seconds=1)
+    GeneratedDocument.objects.filter(pk=document.pk).update(status=status, queued_at=since)
+    document.refresh_from_db()
+    return document
+
+
+def unrendered(application, secretariat, django_capture_on_commit_callbacks) -> GeneratedDocument:
+    with django_capture_on_commit_callbacks(execute=False):  # no worker takes it
+        return document_request(kind=KIND, subject=application, by=secretariat)
+
+
+def test_a_version_within_its_time_is_left_to_its_worker(django_capture_on_commit_callbacks, application, secretariat):
+    document = unrendered(application, secretariat, django_capture_on_commit_callbacks)
+    assert not document.is_stalled
+    GeneratedDocument.objects.filter(pk=document.pk).update(status=GeneratedDocument.Status.RENDERING)
+    with pytest.raises(ValidationError, match="stalled"):
+        document_retry(document=document, by=secretariat)
+    assert not AuditEvent.objects.filter(action="document.retry").exists()
+
+
+@pytest.mark.parametrize("status", [GeneratedDocument.Status.PENDING, GeneratedDocument.Status.RENDERING])
+def test_a_stalled_version_is_queued_again_once_and_renders(
+    django_capture_on_commit_callbacks, application, secretariat, status
+):
+    document = stalled(unrendered(application, secretariat, django_capture_on_commit_callbacks), status)
+    assert document.is_stalled
+    with django_capture_on_commit_callbacks(execute=True):
+        retried = document_retry(document=document, by=secretariat)
+    retried.refresh_from_db()
+    assert (retried.pk, retried.version, retried.status) == (document.pk, 1, GeneratedDocument.Status.DONE)
+    assert hashlib.sha256(stored_bytes(retried)).hexdigest() == retried.sha256
+    event = AuditEvent.objects.get(action="document.retry", object_id=str(document.pk))
+    assert event.actor == secretariat and event.before["status"] == status
+
+
+def test_a_retried_stalled_version_is_not_queued_twice(django_capture_on_commit_callbacks, application, secretariat):
+    document = stalled(unrendered(application, secretariat, django_capture_on_commit_callbacks))
+    with django_capture_on_commit_callbacks(execute=False) as queued:  # the worker is still down
+        document_retry(document=document, by=secretariat)
+    assert len(queued) == 1
+    document.refresh_from_db()
+    assert document.status == GeneratedDocument.Status.PENDING and not document.is_stalled
+    with pytest.raises(ValidationError):  # a second click, or a colleague's tab: the first retry stands
+        document_retry(document=document, by=secretariat)
+    assert AuditEvent.objects.filter(action="document.retry").count() == 1
+
+
 # --- the PDF itself ---------------------------------------------------------------------------------
 
 
@@ -314,6 +365,25 @@ def test_retry_through_the_page(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("documents:retry", args=[document.pk]))
     assert response.status_code == 302
+    document.refresh_from_db()
+    assert document.status == GeneratedDocument.Status.DONE
+
+
+def test_a_stalled_version_says_so_and_is_retried_through_the_page(
+    client, django_capture_on_commit_callbacks, application, secretariat
+):
+    document = unrendered(application, secretariat, django_capture_on_commit_callbacks)
+    client.force_login(secretariat)
+    retry = reverse("documents:retry", args=[document.pk])
+    assert retry not in client.get(reverse("documents:status", args=[document.pk])).content.decode()
+    stalled(document)
+    page = client.get(reverse("documents:status", args=[document.pk])).content.decode()
+    assert "The document has not been generated" in page and retry in page
+    listing = client.get(reverse("documents:list", args=[KIND, application.pk])).content.decode()
+    assert "Stalled – try again" in listing
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(retry)
+    assert response.status_code == 302 and response["Location"] == reverse("documents:status", args=[document.pk])
     document.refresh_from_db()
     assert document.status == GeneratedDocument.Status.DONE
 
