@@ -7,13 +7,40 @@ import pytest
 from django.core.management import call_command
 
 
+@pytest.fixture(scope="module")
+def seeded_demo(django_db_setup, django_db_blocker):
+    """Seed the demo once for a test module, in a transaction rolled back after the module's last test.
+
+    Seeding takes seconds; the demo's tests share one seeding per module instead of one each. Each test
+    still runs in a savepoint of its own (pytest-django's db fixture inside this transaction), so what a
+    test changes is gone before the next one. Not for tests that need committed data (transaction=True,
+    live_server): they cannot see inside this transaction.
+    """
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        module_transaction = transaction.atomic()
+        module_transaction.__enter__()
+        try:
+            call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        except BaseException:
+            module_transaction.__exit__(None, None, None)
+            raise
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        module_transaction.__exit__(None, None, None)
+
+
 @pytest.fixture
-def demo(db):
-    """Seed the demo call, users and organisations; return the call."""
+def demo(seeded_demo, db):
+    """The seeded demo (call, users, organisations, reviews, allocation, grant period); return the call."""
+    from django.core.cache import cache
+
     from applications.demo import CALL_SLUG
     from applications.models import Call
 
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    cache.clear()  # pages an earlier test of the module cached from its own (rolled back) changes
     return Call.objects.get(slug=CALL_SLUG)
 
 
