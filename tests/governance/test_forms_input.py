@@ -4,11 +4,12 @@ those document is accepted, everything else refused with the field's message (ne
 import datetime as dt
 
 import pytest
+from django.http import QueryDict
 
 from clusterfund import fields
+from clusterfund.fields import posted_int
 from governance.forms import ActorForm, FiguresForm, PlanActivityForm, SourceDecisionForm
 from governance.models import Indicator
-from governance.views.base import posted_int
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +105,8 @@ def test_a_planned_figure_refuses_hostile_text(grant, text):
 
 class _Posted:
     def __init__(self, **data):
-        self.POST = data
+        self.POST = QueryDict(mutable=True)
+        self.POST.update(data)
 
 
 @pytest.mark.parametrize("text", ["²", "１", "9" * 5000, " 3 ", "1_000", "-3", "", "\x00"])
