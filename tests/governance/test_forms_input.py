@@ -8,7 +8,7 @@ from django.http import QueryDict
 
 from clusterfund import fields
 from clusterfund.fields import posted_int
-from governance.forms import ActorForm, FiguresForm, PlanActivityForm, SourceDecisionForm
+from governance.forms import ActorForm, ActorFormSet, FiguresForm, PlanActivityForm, SourceDecisionForm
 from governance.models import Indicator
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +25,14 @@ def test_the_forms_use_the_shared_fields(grant):
     assert isinstance(activity.fields["ends_on"], fields.DateField)
     assert isinstance(activity.fields["budget_board"], fields.KronerField)
     assert isinstance(ActorForm().fields["cvr"], fields.CVRField)
+
+
+@pytest.mark.parametrize("total", ["99999", "１２３４５６７８"])
+def test_a_forged_actor_row_count_builds_at_most_the_formsets_100_rows(total):
+    """TOTAL_FORMS is the client's to say: Django's default cap (max_num + 1,000) built 1,100 rows from one post."""
+    formset = ActorFormSet({"actors-TOTAL_FORMS": total, "actors-INITIAL_FORMS": "0"}, prefix="actors")
+    assert not formset.is_valid()
+    assert len(formset.forms) == 100
 
 
 @pytest.mark.parametrize("text", HOSTILE)
