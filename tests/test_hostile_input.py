@@ -30,9 +30,12 @@ from types import SimpleNamespace
 
 import pytest
 from django import forms
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import SuspiciousFileOperation
 from django.forms.formsets import BaseFormSet
 from django.urls import resolve, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -200,10 +203,12 @@ class _FormReader(HTMLParser):
             self._select = None
 
 
-def page_forms(client, url: str) -> list[PageForm]:
-    """Return the POST forms on the page at `url` (GET as the client's user)."""
-    response = client.get(url)
+def page_forms(client, url: str, *, follow: bool = False) -> list[PageForm]:
+    """Return the POST forms on the page at `url` (GET as the client's user; `follow`: the page it redirects to)."""
+    response = client.get(url, follow=follow)
     assert response.status_code == 200, f"{url} answered {response.status_code}"
+    if follow:
+        url = response.request["PATH_INFO"]
     reader = _FormReader(url)
     reader.feed(response.content.decode())
     return reader.forms
@@ -273,6 +278,8 @@ class Page:
     url: Callable[[SimpleNamespace], str]
     # A form of buttons only (accept, create): posted with the drawn text in a field the view does not read.
     fieldless: bool = False
+    # The URL redirects to the form (a link with a token, which Django's password reset keeps in the session).
+    follow: bool = False
 
 
 MATRIX_PARAMETERS = ("area", "status", "eligibility", "sort", "dir", "criterion")
@@ -289,6 +296,11 @@ PAGES = {
     "organisation edit": "applicant",
     "organisation invite": "applicant",
     "password change": "applicant",
+    "password reset (new password)": Page(
+        "anonymous",
+        lambda o: reverse("password_reset_confirm", args=[o.reset_uid, o.reset_token]),
+        follow=True,
+    ),
     "section requirements": "applicant",
     "section area": "applicant",
     "section criteria": "applicant",
@@ -452,7 +464,13 @@ def build_staff(users: dict) -> SimpleNamespace:
     invited = User(email="inviteret@example.org", full_name="Inviteret Bruger")
     invited.set_unusable_password()
     invited.save()
-    return SimpleNamespace(staff_call=open_call_with_parts(), invited_user=invited)
+    resetting = UserFactory(roles=["applicant"])  # who follows a password reset link
+    return SimpleNamespace(
+        staff_call=open_call_with_parts(),
+        invited_user=invited,
+        reset_uid=urlsafe_base64_encode(force_bytes(resetting.pk)),
+        reset_token=default_token_generator.make_token(resetting),
+    )
 
 
 def build_world() -> World:
@@ -607,6 +625,11 @@ NOT_TARGETS = ("/konto/log-af/",)
 UNREAD = "unread"
 
 
+def forms_of(client, world: World, page: str) -> list[PageForm]:
+    spec = PAGES[page]
+    return page_forms(client, world.urls[page], follow=isinstance(spec, Page) and spec.follow)
+
+
 def _fieldless(page: str) -> bool:
     spec = PAGES[page]
     return isinstance(spec, Page) and spec.fieldless
@@ -632,7 +655,7 @@ def hostile_posts(client, world: World, page: str, *, examples: int) -> int:
     """Post the page's forms `examples` times with drawn text; return the number of fields covered."""
     client = _client_for(client, world, page)
     url = world.urls[page]
-    found = targets(page_forms(client, url), page)
+    found = targets(forms_of(client, world, page), page)
     assert found, f"{page}: no form to post"
 
     @settings(
@@ -698,7 +721,7 @@ def test_the_issues_inputs_in_every_field_of_every_form(client, world):
     for page in PAGES:
         client = _client_for(client, world, page)
         url = world.urls[page]
-        for form in _distinct(targets(page_forms(client, url), page)):
+        for form in _distinct(targets(forms_of(client, world, page), page)):
             names = field_names(form, page)
             for turn in range(len(CORE_SAMPLES)):
                 values = {name: list(items) for name, items in form.values.items()}
