@@ -153,6 +153,8 @@ class CriterionForm(PartForm):
 
 def part_formset(form: type[forms.ModelForm]):
     """Return a model formset class for one of the call's lists: existing rows, one empty row, delete boxes."""
+    # absolute_max as max_num, as every formset of the portal: a forged TOTAL_FORMS builds no more rows than the
+    # page shows at most (it was 300: one post of 14 fields a row rendered 300 rows, 2.5 MB, in seconds)
     return forms.modelformset_factory(
-        form._meta.model, form=form, extra=1, can_delete=True, can_delete_extra=False, max_num=200, absolute_max=300
+        form._meta.model, form=form, extra=1, can_delete=True, can_delete_extra=False, max_num=200, absolute_max=200
     )

@@ -40,6 +40,19 @@ def whole_number_or_none(value, *, max_digits: int = 18) -> int | None:
     return int(text) if 0 < len(text) <= max_digits and text.isascii() and text.isdigit() else None
 
 
+def posted_int(request, name: str, *, missing: int = -1, garbled: int | None = None) -> int:
+    """Return the first POSTed value of `name` (an id, a version or a revision from a hidden input or a button)
+    as a whole number of the digits 0–9 (`whole_number_or_none`): `missing` if none is posted, `garbled`
+    (default: `missing`) if it is anything else. Every view reads such numbers through this, never int()."""
+    values = request.POST.getlist(name)
+    if not values:
+        return missing
+    number = whole_number_or_none(values[0])
+    if number is None:
+        return missing if garbled is None else garbled
+    return number
+
+
 def _typed_text(value, *, error, too_long=None) -> str:
     """Return `value` as text, stripped; raise ValidationError(`error`) if it is longer than anyone types
     (`too_long` instead, if given, when the long text is all digits and separators: a number too large)."""

@@ -6,11 +6,32 @@ object the permission is about (`get_permission_object()`), and refuses a logged
 about exists), 403 for a permission about no object (a page the user knows exists but may not use).
 The app mixins (an application, a call, a proposal, an organisation, a generated document) derive from it
 and only say what their object is, what they check and how they answer an anonymous visitor.
+
+`safe_next` is how every view reads a page to go back to (`next`) from a request.
 """
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from .validators import validate_input_text
+
+
+def safe_next(request, candidate) -> str:
+    """Return `candidate` if it is a path on this site ("/..."), else ''.
+
+    A path only: redirect() looks any other text up as a URL name (a 500 for one that is none), and an
+    address elsewhere would make the portal an open redirect. Text no browser sends (NUL, a lone surrogate) is
+    refused too: the Location header could not be encoded."""
+    if not isinstance(candidate, str) or not candidate.startswith("/"):
+        return ""
+    try:
+        validate_input_text(candidate)
+    except ValidationError:
+        return ""
+    secure = request.is_secure()
+    return candidate if url_has_allowed_host_and_scheme(candidate, {request.get_host()}, secure) else ""
 
 
 class PermissionObjectMixin:

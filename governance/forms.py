@@ -149,7 +149,13 @@ class BaseActorFormSet(forms.BaseFormSet):
 
 
 ActorFormSet = forms.formset_factory(
-    ActorForm, formset=BaseActorFormSet, extra=2, can_delete=True, can_delete_extra=False, max_num=100
+    ActorForm,
+    formset=BaseActorFormSet,
+    extra=2,
+    can_delete=True,
+    can_delete_extra=False,
+    max_num=100,
+    absolute_max=100,  # Django's default (1,100 rows) let one post make the page build 1,100 forms
 )
 
 

@@ -11,11 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 
-from clusterfund.views_base import PermissionObjectMixin
+from clusterfund.views_base import PermissionObjectMixin, safe_next
 
 from ..forms_account import InviteForm, MessageForm, OrganisationForm, RegisterForm, ResendConfirmationForm
 from ..models import Organisation
@@ -47,16 +47,6 @@ LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 def base_url(request) -> str:
     """Return scheme and host of this request (for links in e-mails), without a trailing slash."""
     return request.build_absolute_uri("/").rstrip("/")
-
-
-def safe_next(request, candidate: str) -> str:
-    """Return `candidate` if it is a path on this site ("/..."), else ''."""
-    # a path starting with "/" only: redirect() would look up any other text as a URL name
-    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return ""
 
 
 def form_error(form, error: ValidationError) -> None:

@@ -10,9 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
+
+from clusterfund.views_base import safe_next
 
 from ..forms_sections import SINGLE_FILE_KINDS, UploadForm
 from ..models import Attachment
@@ -52,12 +53,9 @@ class EditAttachmentMixin(ApplicationMixin):
 
     def back(self, anchor: str = ""):
         """Redirect to the page named by `next` (this site only), or to the section the file belongs to."""
-        target = self.request.POST.get("next", "")
-        # a path starting with "/" only: redirect() would look up any other text as a URL name
-        if not target.startswith("/") or not url_has_allowed_host_and_scheme(
-            target, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
-        ):
-            target = reverse("applications:section_attachments", args=[self.application.pk])
+        target = safe_next(self.request, self.request.POST.get("next", "")) or reverse(
+            "applications:section_attachments", args=[self.application.pk]
+        )
         return redirect(f"{target}#{anchor}" if anchor else target)
 
     def check_editable(self) -> bool:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from clusterfund.fields import posted_int
 from clusterfund.views_base import PermissionObjectMixin
 
 from ..models import Application, Call, SectionState
@@ -38,10 +39,7 @@ def posted_version(request, *, missing: int) -> int:
     The conflict alert's "Save my version over theirs" button sits above the form and submits the
     colleague's newer version as `version`; it comes first in the POST, before the form's hidden input.
     """
-    try:
-        return int((request.POST.getlist("version") or [missing])[0])
-    except ValueError:
-        return -1
+    return posted_int(request, "version", missing=missing, garbled=-1)
 
 
 def stash_post(request) -> None:

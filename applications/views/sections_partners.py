@@ -26,7 +26,7 @@ from ..forms_lists import (
 from ..models import Partner
 from ..services_lists import partner_attach_letter
 from ..services_sections import partners_save
-from .base import ApplicationMixin, SectionView, pop_stash
+from .base import ApplicationMixin, SectionView, pop_stash, posted_version
 
 PARTNER_PREFIX = "partners"
 LETTER_ERRORS_KEY = "partner_letter_errors"
@@ -69,7 +69,7 @@ class PartnersSectionView(SectionView):
             # Without JavaScript: show one more blank row; nothing is saved until Save.
             forms = self.get_forms(with_added_row(request.POST, PARTNER_PREFIX))
             without_errors(*forms.values())
-            return self.render_page(forms, version=int(request.POST.get("version", 0) or 0))
+            return self.render_page(forms, version=posted_version(request, missing=0))
         self.created_rows: dict[str, int] = {}
         response = super().post(request, *args, **kwargs)
         if request.headers.get("HX-Request") and self.created_rows and response.status_code == 200:

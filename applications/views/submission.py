@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from clusterfund.fields import posted_int
 from clusterfund.views_base import PermissionObjectMixin
 
 from ..models import Call
@@ -44,7 +45,7 @@ class ApplicationCreateView(PermissionObjectMixin, View):
 
     def post(self, request, call_slug):
         call = get_object_or_404(Call.objects.published(), slug=call_slug)
-        organisation = get_object_or_404(organisations_of(request.user), pk=request.POST.get("organisation"))
+        organisation = get_object_or_404(organisations_of(request.user), pk=posted_int(request, "organisation"))
         try:
             application = application_create(call=call, organisation=organisation, by=request.user)
         except ValidationError as error:

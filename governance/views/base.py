@@ -5,7 +5,6 @@ what the view does."""
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from clusterfund.fields import whole_number_or_none
 from clusterfund.views_base import PermissionObjectMixin
 
 from ..models import ActionPlan, Grant
@@ -59,9 +58,3 @@ class PlanMixin(PermissionObjectMixin):
 
     def allowed(self) -> bool:
         return self.request.user.has_perm(self.permission, self.plan)
-
-
-def posted_int(request, name: str, *, missing: int = -1) -> int:
-    """Return the POSTed whole number `name` (digits 0–9 only; `missing` if absent or garbled)."""
-    number = whole_number_or_none(request.POST.get(name))
-    return missing if number is None else number

@@ -14,6 +14,7 @@ from django.views import View
 from applications.models import Organisation
 from applications.views.base import CallPermissionMixin
 from clusterfund.documents import documents_of
+from clusterfund.fields import posted_int
 from clusterfund.roles import Role
 from clusterfund.views_base import PermissionObjectMixin
 
@@ -29,7 +30,6 @@ from ..services.dialogue import (
     meeting_create,
     meeting_minutes_save,
 )
-from .base import posted_int
 
 
 def _form_errors(form, error: ValidationError) -> None:

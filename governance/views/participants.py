@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from clusterfund.fields import posted_int
+
 from ..models import Participant, Report
 from ..selectors.reports import report_participants
 from ..services.participants import (
@@ -96,10 +98,7 @@ class ReportParticipantsView(ReportMixin, View):
             return ReportEditMixin.refuse_unless_editable(self)
         action = request.POST.get("action")
         if action == "remove":
-            try:
-                participant_id = int(request.POST.get("participant", ""))
-            except ValueError:
-                participant_id = -1
+            participant_id = posted_int(request, "participant")
             participant_remove(report=self.report, participant_id=participant_id, by=request.user)
             messages.success(request, _("The participant has been removed."))
             return redirect("governance:report_participants", pk=self.report.pk)

@@ -16,6 +16,7 @@ from django.views import View
 
 from applications.forms_lists import table_helper, with_added_row, without_errors
 from applications.views.base import CallPermissionMixin
+from clusterfund.fields import posted_int
 from clusterfund.roles import roles_of
 from review.models import Side
 
@@ -33,7 +34,7 @@ from ..services.plans import (
     plan_start,
     plan_submit,
 )
-from .base import GrantMixin, PlanMixin, posted_int
+from .base import GrantMixin, PlanMixin
 
 ACTORS = "actors"
 

@@ -7,13 +7,12 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
 from applications.models import Organisation
 from applications.views.base import CallPermissionMixin
-from clusterfund.views_base import PermissionObjectMixin
+from clusterfund.views_base import PermissionObjectMixin, safe_next
 
 from ..forms_watch import GoldLabelForm, GoldPlanForm, ReminderLanguageForm
 from ..models import GoldLabel, Grant, ReminderLanguage
@@ -171,10 +170,7 @@ class ReminderLanguageView(PermissionObjectMixin, View):
             messages.success(request, _("Your reminders will come in the language you chose."))
         else:
             messages.error(request, _("Choose Danish or English."))
-        target = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
-            target = "/"
-        return redirect(target or "/")
+        return redirect(safe_next(request, request.POST.get("next", "")) or "/")
 
 
 urlpatterns = [

@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from clusterfund.fields import posted_int
+
 from ..forms import JointVerdictForm, ScoreForm
 from ..models import JointAssessment, Side
 from ..scoring import formula_text, points_formula_text, weighted_totals
@@ -142,10 +144,7 @@ class JointConfirmView(ApplicationPermissionMixin, View):
     permission = "review.edit_joint"
 
     def post(self, request, pk):
-        try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
-            version = -1
+        version = posted_int(request, "version")
         try:
             joint = joint_confirm(application=self.application, by=request.user, expected_version=version)
         except PermissionDenied as denied:

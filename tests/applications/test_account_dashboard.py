@@ -85,6 +85,16 @@ def test_dashboard_offers_to_start_an_application_only_where_none_is_live(englis
     assert 'id="start-ny"' not in english.get(dashboard_url(organisation)).content.decode()
 
 
+@pytest.mark.parametrize("posted", ["¹²³⁴⁵⁶⁷⁸", "9" * 5000, "1e5", "", " 1"])
+def test_starting_an_application_for_a_garbled_organisation_is_not_found(english, member, organisation, posted):
+    """The organisation is read as every posted id is (digits 0–9 only): anything else is no organisation."""
+    fresh = CallFactory(slug="ny")
+    english.force_login(member)
+    response = english.post(reverse("applications:create", args=[fresh.slug]), {"organisation": posted})
+    assert response.status_code == 404
+    assert not Application.objects.filter(call=fresh).exists()
+
+
 def test_dashboard_shows_the_secretariats_messages_newest_first(client, member, organisation):
     Message.objects.create(
         organisation=organisation, subject="Ældre besked", body="a", sent_at=timezone.now() - dt.timedelta(days=2)

@@ -386,6 +386,16 @@ def test_garbled_formsets_are_refused_not_a_server_error(staff, call, data):
     assert call.areas.count() == 2
 
 
+@pytest.mark.parametrize("total", ["99999", "１２３４５６７８"])
+def test_a_forged_row_count_builds_no_more_rows_than_the_page_shows_at_most(staff, call, total):
+    """TOTAL_FORMS is the client's to say: past the formset's 200 rows it is refused, not built (it built 300)."""
+    data = {"areas-TOTAL_FORMS": total, "areas-INITIAL_FORMS": "0", "areas-MAX_NUM_FORMS": "200"}
+    response = staff.post(reverse("applications:call_admin_areas", args=[call.slug]), data)
+    assert response.status_code == 422
+    assert len(response.context["formset"].forms) == 200
+    assert call.areas.count() == 2
+
+
 def test_frames_link_is_on_the_call_pages(staff, call):
     # the frames have their page in allocation; the call pages link to it
     page = staff.get(reverse("applications:call_admin_edit", args=[call.slug])).content.decode()

@@ -111,6 +111,18 @@ def test_another_row_without_javascript(browser, application):
     assert not Partner.objects.exists()
 
 
+@pytest.mark.parametrize("version", ["¹²³⁴⁵⁶⁷⁸", "9" * 5000, "1e5", "-1", ""])
+def test_another_row_with_a_garbled_version_is_shown_not_a_server_error(browser, application, version):
+    """The version is read as the section pages read it (digits 0–9 only); a garbled one is kept as a conflict,
+    so the next save is refused instead of overwriting a colleague's."""
+    data = formset_post(application, [partner_row("Første")], add_row="1") | {"version": version}
+    response = browser.post(section_url(application), data)
+    assert response.status_code == 200
+    assert 'name="partners-1-name"' in response.content.decode()
+    assert response.context["version"] == -1
+    assert not Partner.objects.exists()
+
+
 def test_ticking_delete_removes_a_partner_and_an_edit_changes_one(browser, application):
     keep = make_partner(application, "Bliver")
     drop = make_partner(application, "Går")

@@ -4,11 +4,12 @@ those document is accepted, everything else refused with the field's message (ne
 import datetime as dt
 
 import pytest
+from django.http import QueryDict
 
 from clusterfund import fields
-from governance.forms import ActorForm, FiguresForm, PlanActivityForm, SourceDecisionForm
+from clusterfund.fields import posted_int
+from governance.forms import ActorForm, ActorFormSet, FiguresForm, PlanActivityForm, SourceDecisionForm
 from governance.models import Indicator
-from governance.views.base import posted_int
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +25,14 @@ def test_the_forms_use_the_shared_fields(grant):
     assert isinstance(activity.fields["ends_on"], fields.DateField)
     assert isinstance(activity.fields["budget_board"], fields.KronerField)
     assert isinstance(ActorForm().fields["cvr"], fields.CVRField)
+
+
+@pytest.mark.parametrize("total", ["99999", "１２３４５６７８"])
+def test_a_forged_actor_row_count_builds_at_most_the_formsets_100_rows(total):
+    """TOTAL_FORMS is the client's to say: Django's default cap (max_num + 1,000) built 1,100 rows from one post."""
+    formset = ActorFormSet({"actors-TOTAL_FORMS": total, "actors-INITIAL_FORMS": "0"}, prefix="actors")
+    assert not formset.is_valid()
+    assert len(formset.forms) == 100
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -104,7 +113,8 @@ def test_a_planned_figure_refuses_hostile_text(grant, text):
 
 class _Posted:
     def __init__(self, **data):
-        self.POST = data
+        self.POST = QueryDict(mutable=True)
+        self.POST.update(data)
 
 
 @pytest.mark.parametrize("text", ["²", "１", "9" * 5000, " 3 ", "1_000", "-3", "", "\x00"])

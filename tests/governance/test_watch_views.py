@@ -262,6 +262,23 @@ def test_garbled_input_never_breaks_a_page(client, world):
     assert client.get(url_for("dashboard", world) + "?year=abc&area=x&region=<b>").status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("/styring/", "/styring/"),
+        ("¹²³⁴⁵⁶⁷⁸", "/"),  # no path: redirect() looked it up as a URL name, a 500
+        ("NaN", "/"),
+        ("https://elsewhere.example/", "/"),
+        ("//elsewhere.example/", "/"),
+        ("/a\x00b", "/"),
+    ],
+)
+def test_the_reminder_language_goes_back_to_a_path_on_this_site_only(client, world, target, expected):
+    client.force_login(world["users"]["member"])
+    response = client.post(url_for("reminder_language", world), {"language": "en", "next": target})
+    assert response.status_code == 302 and response["Location"] == expected
+
+
 def test_staff_plan_a_meeting_build_its_agenda_and_publish(client, world):
     client.force_login(world["users"]["secretariat"])
     grant = world["grant"]
