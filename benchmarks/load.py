@@ -17,7 +17,10 @@ minimal view at /bench/minimal/ for the framework's ceiling), then runs one locu
     applicants   50 applicants autosaving the criteria section for 60 s; afterwards every
                  applicant's stored text must equal the last save the server acknowledged
     reviewers    10 secretariat reviewers reloading the review matrix
-    signed-in    an applicant's section page and a reviewer's queue
+    signed-in    an applicant's section page and a reviewer's queue, 10 users each (the server
+                 shares its workers fairly, so the two pages' rates come out alike)
+    section-page applicants only, on their criteria section page: that page's own rate
+    queue        secretariat reviewers only, on the review queue: that page's own rate
 
 Prints a Markdown table (requests/s, p50/p95/p99 in ms, errors, ratio to the ceiling) and stops
 everything it started, whatever happens. Locust runs on the same two cores as the server, so the
@@ -48,6 +51,8 @@ SCENARIOS = {
     "applicants": ("Applicant", 50, 60),
     "reviewers": ("Reviewer", 10, None),
     "signed-in": ("SignedIn", 20, None),
+    "section-page": ("SectionPage", 20, None),
+    "queue": ("Queue", 20, None),
 }
 
 

@@ -172,6 +172,34 @@ class SignedIn(FastHttpUser):
             self.client.get(self.url, name="section page (criteria)")
 
 
+class SectionPage(FastHttpUser):
+    """Applicants only, each reloading their own criteria section page: that page's throughput alone."""
+
+    wait_time = constant(0)
+
+    def on_start(self):
+        me = FIXTURE["applicants"][next(_applicants) % len(FIXTURE["applicants"])]
+        login(self, me["email"])
+        self.url = f"/ansoegning/{me['application']}/kriterier/"
+
+    @task
+    def page(self):
+        self.client.get(self.url, name="section page (criteria)")
+
+
+class Queue(FastHttpUser):
+    """Secretariat reviewers only, reloading the review queue: that page's throughput alone."""
+
+    wait_time = constant(0)
+
+    def on_start(self):
+        login(self, FIXTURE["reviewers"][next(_reviewers) % len(FIXTURE["reviewers"])]["email"])
+
+    @task
+    def page(self):
+        self.client.get("/vurdering/", name="reviewer queue")
+
+
 @events.test_stop.add_listener
 def _write_acks(environment, **kwargs):
     if os.environ.get("LOAD_ACKS"):
