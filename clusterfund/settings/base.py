@@ -209,6 +209,8 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=10)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("dkfds",)
 CRISPY_TEMPLATE_PACK = "dkfds"
+# Django's form renderer with <input>, <textarea> and <select> written in Python (clusterfund/form_renderer.py).
+FORM_RENDERER = "clusterfund.form_renderer.PortalFormRenderer"
 
 # Content-Security-Policy: everything from our own origin, nothing inline.
 CONTENT_SECURITY_POLICY = {
