@@ -1,5 +1,6 @@
 from django import template
 
+from clusterfund.dkfds_field import dkfds_field
 from clusterfund.money import format_kroner
 
 register = template.Library()
@@ -19,3 +20,9 @@ def kr(amount):
 def tr(obj, field: str):
     """Return a configured text in the active language (see applications.models.Translated)."""
     return obj.tr(field)
+
+
+@register.filter(name="dkfds_field")
+def dkfds_field_filter(field):
+    """`{{ form.field|dkfds_field }}`: `|as_crispy_field`'s markup, plain fields drawn in Python."""
+    return dkfds_field(field)

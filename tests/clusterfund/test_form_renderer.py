@@ -6,9 +6,7 @@ forms (the applicant's seven section pages, with and without errors, and staff p
 each renderer as the setting and compared byte for byte.
 """
 
-import datetime
 import re
-from decimal import Decimal
 
 import pytest
 from django import forms
@@ -33,7 +31,9 @@ attr_values = st.one_of(
     st.just(gettext_lazy("Save")),
     st.tuples(st.integers(), st.integers()),
 )
-attr_names = st.sampled_from(["class", "id", "placeholder", "maxlength", "required", "disabled", "data-x", "aria-describedby"])
+attr_names = st.sampled_from(
+    ["class", "id", "placeholder", "maxlength", "required", "disabled", "data-x", "aria-describedby"]
+)
 attrs = st.dictionaries(attr_names, attr_values, max_size=4)
 values = st.one_of(
     st.none(),
@@ -90,7 +90,11 @@ def test_selects_match_djangos_templates(own, name, flat, groups, value, multipl
 
 def test_the_python_drawing_is_used_for_the_widgets_it_names():
     """The renderer really takes these over (else the comparison above compares the engine with itself)."""
-    assert set(PORTAL._python) == {*INPUT_TEMPLATES, "django/forms/widgets/textarea.html", "django/forms/widgets/select.html"}
+    assert set(PORTAL._python) == {
+        *INPUT_TEMPLATES,
+        "django/forms/widgets/textarea.html",
+        "django/forms/widgets/select.html",
+    }
     template_free = PortalFormRenderer()
     template_free.get_template = lambda name: pytest.fail(f"{name} went through the template engine")
     template_free._python = PORTAL._python  # found once above; nothing else may reach the engine
@@ -101,7 +105,10 @@ def test_the_python_drawing_is_used_for_the_widgets_it_names():
 
 def test_other_widgets_go_to_the_template_engine():
     """A radio list or a clearable file input is drawn by Django's template, unchanged."""
-    for widget, value in ((forms.RadioSelect(choices=[("a", "A"), ("b", "B")]), "a"), (forms.ClearableFileInput(), None)):
+    for widget, value in (
+        (forms.RadioSelect(choices=[("a", "A"), ("b", "B")]), "a"),
+        (forms.ClearableFileInput(), None),
+    ):
         django_html, portal_html = both(widget, "felt", value)
         assert portal_html == django_html
 
@@ -190,7 +197,9 @@ def test_section_pages_are_byte_identical_with_either_renderer(client, draft, se
     portal_pages = pages_with("clusterfund.form_renderer.PortalFormRenderer", settings, fetch)
     assert len(portal_pages) == 2 * len(SECTIONS)
     assert any("<textarea" in page for page in portal_pages) and any("<select" in page for page in portal_pages)
-    for url, django_html, portal_html in zip([u for u in urls for _ in (1, 2)], django_pages, portal_pages, strict=True):
+    for url, django_html, portal_html in zip(
+        [u for u in urls for _ in (1, 2)], django_pages, portal_pages, strict=True
+    ):
         assert portal_html == django_html, url
 
 
