@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import BudgetFrame, Call, Funder
+from clusterfund import formsets
 from clusterfund.fields import DateField, IntegerField, KronerField
 
 from .apportion import Bounds
@@ -81,7 +82,7 @@ class FrameForm(forms.Form):
         return f"{self.initial.get('year') or self.data.get(self.add_prefix('year'))} – {funder}"
 
 
-FrameFormSet = forms.formset_factory(FrameForm, extra=0, max_num=100, absolute_max=100)  # years x 2 funders
+FrameFormSet = formsets.formset_factory(FrameForm, extra=0, max_num=100)  # years x 2 funders
 
 
 def frame_initial(call: Call) -> list[dict]:

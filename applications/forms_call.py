@@ -7,6 +7,8 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from clusterfund import formsets
+
 from .models import ActivityType, BusinessArea, Call, Criterion, Milestone, Requirement
 from .requirements import REQUIREMENT_KINDS
 from .services_call import CALL_FIELDS, PART_KINDS
@@ -153,8 +155,6 @@ class CriterionForm(PartForm):
 
 def part_formset(form: type[forms.ModelForm]):
     """Return a model formset class for one of the call's lists: existing rows, one empty row, delete boxes."""
-    # absolute_max as max_num, as every formset of the portal: a forged TOTAL_FORMS builds no more rows than the
-    # page shows at most (it was 300: one post of 14 fields a row rendered 300 rows, 2.5 MB, in seconds)
-    return forms.modelformset_factory(
-        form._meta.model, form=form, extra=1, can_delete=True, can_delete_extra=False, max_num=200, absolute_max=200
+    return formsets.modelformset_factory(
+        form._meta.model, form=form, extra=1, can_delete=True, can_delete_extra=False, max_num=200
     )

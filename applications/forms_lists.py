@@ -7,6 +7,7 @@ from django.forms.utils import ErrorDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from clusterfund import formsets
 from clusterfund.fields import CVRField, IntegerField, KronerField
 
 from .models import Activity, ActivityActor, ActivityType, ActorType, Call, Funder
@@ -166,7 +167,7 @@ class BaseActorFormSet(forms.BaseInlineFormSet):
 def actor_formset_class(*, call: Call, existing: int):
     """Return the actors formset class: enough blank rows to meet the call's minimum, and at least one."""
     extra = max(call.activity_min_actors - existing, 1)
-    return forms.inlineformset_factory(
+    return formsets.inlineformset_factory(
         Activity,
         ActivityActor,
         form=ActivityActorForm,
@@ -175,7 +176,6 @@ def actor_formset_class(*, call: Call, existing: int):
         can_delete=True,
         can_delete_extra=False,
         max_num=100,
-        absolute_max=100,  # Django's default (2,000 rows) lets one post make the page build 2,000 forms
     )
 
 
@@ -199,14 +199,13 @@ class BasePartnerFormSet(forms.BaseFormSet):
         return self._should_delete_form(form)
 
 
-PartnerFormSet = forms.formset_factory(
+PartnerFormSet = formsets.formset_factory(
     PartnerForm,
     formset=BasePartnerFormSet,
     extra=1,
     can_delete=True,
     can_delete_extra=False,
     max_num=200,
-    absolute_max=200,
 )
 
 

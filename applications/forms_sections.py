@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from clusterfund import formsets
 from clusterfund.fields import DateField, IntegerField, KronerField, SignedKronerField
 
 from .models import Application, Attachment, BoardMember, Location, Region
@@ -201,14 +202,13 @@ class BoardFormSetBase(RowsFormSet):
     row_label = _("Board member")
 
 
-BoardFormSet = forms.formset_factory(
+BoardFormSet = formsets.formset_factory(
     BoardMemberForm,
     formset=BoardFormSetBase,
     extra=2,
     can_delete=True,
     can_delete_extra=False,
     max_num=40,
-    absolute_max=40,  # Django's default (1,040 rows) lets one post make the page build 1,040 forms
     validate_max=True,
 )
 
@@ -278,14 +278,13 @@ class LocationFormSetBase(RowsFormSet):
             raise ValidationError(_("An organisation has one headquarters; list the others as branches."))
 
 
-LocationFormSet = forms.formset_factory(
+LocationFormSet = formsets.formset_factory(
     LocationForm,
     formset=LocationFormSetBase,
     extra=2,
     can_delete=True,
     can_delete_extra=False,
     max_num=60,
-    absolute_max=60,
     validate_max=True,
 )
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import ActivityType, Region
+from clusterfund import formsets
 from clusterfund.fields import CVRField, DateField, IntegerField, KronerField
 
 from .models import ActorKind, FundingSource, Grant, Indicator, PlanReviewNote
@@ -148,14 +149,13 @@ class BaseActorFormSet(forms.BaseFormSet):
         ]
 
 
-ActorFormSet = forms.formset_factory(
+ActorFormSet = formsets.formset_factory(
     ActorForm,
     formset=BaseActorFormSet,
     extra=2,
     can_delete=True,
     can_delete_extra=False,
     max_num=100,
-    absolute_max=100,  # Django's default (1,100 rows) let one post make the page build 1,100 forms
 )
 
 
