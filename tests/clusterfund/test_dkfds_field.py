@@ -160,3 +160,30 @@ def test_staff_pages_fields_match_crispy(client, demo, compared):
         assert client.get(url).status_code == 200
     assert compared["python"] > 3
     assert compared["differences"] == []
+
+
+def test_review_pages_fields_match_crispy(client, demo, compared, make_user):
+    """The matrix's filters and score cells, a reviewer's own open review and the joint assessment."""
+    from applications.models import Application
+    from clusterfund.roles import Role
+    from review.models import Assignment
+    from review.services import assignment_create, conflict_declare
+
+    secretariat = get_user_model().objects.get(email="sekretariat@klyngeportalen.example")
+    reviewer = make_user(Role.SECRETARIAT)
+    reviewed = Application.objects.filter(status=Application.Status.SUBMITTED).select_related("call").first()
+    assignment = assignment_create(application=reviewed, reviewer=reviewer, by=secretariat)
+    conflict_declare(assignment=assignment, by=reviewer, conflict=Assignment.Conflict.NONE)
+    client.force_login(reviewer)
+    urls = [
+        reverse("review:matrix", args=[reviewed.call.slug]),
+        reverse("review:review", args=[reviewed.pk]),
+        reverse("review:score_cell", args=[reviewed.pk, reviewed.call.criteria.first().pk]),
+    ]
+    assert [client.get(url).status_code for url in urls] == [200] * len(urls)
+    # the joint assessment of an application both sides have reviewed, as the secretariat
+    client.force_login(secretariat)
+    both_reviewed = Assignment.objects.filter(application__call=demo, reviewer=secretariat).first().application
+    assert client.get(reverse("review:joint", args=[both_reviewed.pk])).status_code == 200
+    assert compared["python"] > 10
+    assert compared["differences"] == []
