@@ -12,7 +12,15 @@ Import from the module that holds a name; the names below are re-exported so tha
 keeps working.
 """
 
-from .assignments import AssignmentRow, application_for_review, assignment_overview, review_queue, reviewers
+from .assignments import (
+    AssignmentRow,
+    QueueCall,
+    QueueEntry,
+    application_for_review,
+    assignment_overview,
+    review_queue,
+    reviewers,
+)
 from .checks import Suggestion, requirement_checks_of, requirement_suggestions
 from .history import application_history
 from .matrix import (
@@ -39,6 +47,8 @@ __all__ = [
     "CriterionScores",
     "Group",
     "Matrix",
+    "QueueCall",
+    "QueueEntry",
     "ReviewerMark",
     "Row",
     "Suggestion",

@@ -1,10 +1,9 @@
 """The reviewer's queue and the secretariat lead's assignment page."""
 
-from collections import OrderedDict
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
@@ -15,8 +14,20 @@ from clusterfund.views_base import PermissionObjectMixin
 
 from ..forms import AssignForm, BulkAssignForm
 from ..models import Assignment
-from ..selectors.assignments import assignment_overview, review_queue
+from ..selectors.assignments import QueueCall, assignment_overview, review_queue
 from ..services import assignment_create, assignment_remove, assignments_create_for_area
+
+_SENTINEL = "987654321"  # stands in for the application's id in a URL reversed once, replaced per entry
+
+
+def _link_entries(calls: list[QueueCall]) -> None:
+    """Give each entry the URLs of the application's conflict, review and joint pages (`entry.links.review`):
+    each URL reversed once per page, not once per row."""
+    patterns = {name: reverse(f"review:{name}", args=[_SENTINEL]) for name in ("conflict", "review", "joint")}
+    for call in calls:
+        for entry in call.entries:
+            pk = str(entry.application_id)
+            entry.links = {name: pattern.replace(_SENTINEL, pk) for name, pattern in patterns.items()}
 
 
 class QueueView(PermissionObjectMixin, View):
@@ -27,13 +38,10 @@ class QueueView(PermissionObjectMixin, View):
     unhandled_method_first = True
 
     def get(self, request):
-        by_call: OrderedDict = OrderedDict()
-        for assignment in review_queue(user=request.user):
-            by_call.setdefault(assignment.application.call, []).append(assignment)
+        calls = review_queue(user=request.user)
+        _link_entries(calls)
         return render(
-            request,
-            "review/queue.html",
-            {"by_call": list(by_call.items()), "can_assign": request.user.has_perm("review.assign")},
+            request, "review/queue.html", {"calls": calls, "can_assign": request.user.has_perm("review.assign")}
         )
 
 

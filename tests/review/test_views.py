@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from applications.models import Application
 from review.models import Assignment, JointAssessment, RequirementCheck, Score
@@ -44,6 +45,56 @@ def test_the_queue_lists_the_reviewers_applications_with_status(client, applicat
     assert application.organisation.name in page
     assert reverse("review:conflict", args=[application.pk]) in page
     assert f'id="assignment-{assignment.pk}"' in page
+
+
+def test_the_queue_shows_each_assignments_status_and_next_step(client, call, sec, assign):
+    now = timezone.now()
+    states = {
+        "undeclared": {},
+        "not_started": {"conflict": "none", "conflict_declared_at": now},
+        "in_progress": {"conflict": "none", "conflict_declared_at": now, "status": "in_progress"},
+        "submitted": {"conflict": "none", "conflict_declared_at": now, "status": "submitted", "submitted_at": now},
+        "conflicted": {"conflict": "declared", "conflict_note": "My sister runs it", "conflict_declared_at": now},
+    }
+    rows = {}
+    for name, values in states.items():
+        assignment = assign(SubmittedApplicationFactory(call=call), sec, declare=False)
+        Assignment.objects.filter(pk=assignment.pk).update(**values)
+        rows[name] = assignment
+    client.force_login(sec)
+    page = client.get(reverse("review:queue")).content.decode()
+
+    def row(name):
+        start = page.index(f'<tr id="assignment-{rows[name].pk}">')
+        return page[start : page.index("</tr>", start)]
+
+    pk = {name: assignment.application_id for name, assignment in rows.items()}
+    assert '<span class="badge">Not started</span>' in row("undeclared")
+    assert f'<a href="{reverse("review:conflict", args=[pk["undeclared"]])}">Declare conflict of interest</a>' in row(
+        "undeclared"
+    )
+    assert f'<a href="{reverse("review:review", args=[pk["not_started"]])}">Start the review</a>' in row("not_started")
+    assert '<span class="badge badge-info">In progress</span>' in row("in_progress")
+    assert f'<a href="{reverse("review:review", args=[pk["in_progress"]])}">Continue the review</a>' in row(
+        "in_progress"
+    )
+    assert '<span class="badge badge-success">Submitted</span>' in row("submitted")
+    assert f'<a href="{reverse("review:joint", args=[pk["submitted"]])}">Joint assessment</a>' in row("submitted")
+    assert '<span class="badge badge-error">Conflict of interest</span>' in row("conflicted")
+    assert "Closed to you" in row("conflicted") and "<a " not in row("conflicted")
+    assert call.areas.first().name in row("undeclared")
+
+
+@pytest.mark.parametrize("n", [1, 8])
+def test_the_queue_costs_the_same_number_of_queries_for_1_and_8_assignments(
+    client, django_assert_num_queries, call, sec, assign, n
+):
+    for _ in range(n):
+        assign(SubmittedApplicationFactory(call=call), sec)
+    client.force_login(sec)
+    with django_assert_num_queries(4):  # session, user, the user's roles, the queue
+        response = client.get(reverse("review:queue"))
+    assert response.content.decode().count('<tr id="assignment-') == n
 
 
 @pytest.mark.parametrize("role", ["applicant", "subcommittee_chair", "administrator"])
