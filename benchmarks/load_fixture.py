@@ -1,5 +1,8 @@
 """Data for benchmarks/load.py: the demo, plus 50 applicants with a draft each and 10 reviewers.
 
+Each reviewer holds what the demo's secretariat reviewer holds (a copy of each of that reviewer's
+assignments, in the same state), so the reviewers' queue is a real reviewer's queue, not an empty page.
+
 Run by load.py with DJANGO_SETTINGS_MODULE=benchmarks.load_settings; writes the logins and the
 applications' ids as JSON to the path given as the first argument.
 """
@@ -20,6 +23,7 @@ from applications.models import Call  # noqa: E402
 from applications.services import application_create  # noqa: E402
 from clusterfund.models import User  # noqa: E402
 from clusterfund.roles import Role  # noqa: E402
+from review.models import Assignment  # noqa: E402
 from tests.factories.applications import OrganisationFactory  # noqa: E402
 
 APPLICANTS = 50
@@ -45,7 +49,14 @@ def build() -> dict:
         organisation.members.add(person)
         application = application_create(call=practice, organisation=organisation, by=person)
         applicants.append({"email": person.email, "application": application.pk})
-    reviewers = [{"email": user(f"load-reviewer-{n}@example.dk", Role.SECRETARIAT).email} for n in range(REVIEWERS)]
+    reviewers = []
+    demo_reviewer = User.objects.get(email="sekretariat@klyngeportalen.example")
+    for n in range(REVIEWERS):
+        reviewer = user(f"load-reviewer-{n}@example.dk", Role.SECRETARIAT)
+        for assignment in Assignment.objects.filter(reviewer=demo_reviewer):
+            assignment.pk, assignment.reviewer = None, reviewer
+            assignment.save()
+        reviewers.append({"email": reviewer.email})
     return {
         "password": PASSWORD,
         "applicants": applicants,
