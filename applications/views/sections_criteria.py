@@ -8,6 +8,7 @@ from .base import SectionView
 class CriteriaSectionView(SectionView):
     section = "criteria"
     template_name = "applications/sections/criteria.html"
+    prefetch = ("locations",)
 
     def get_forms(self, data=None) -> dict:
         application = self.application
