@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass
 
+from functools import cache
+
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, Func, OuterRef, Prefetch, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -102,42 +103,27 @@ class MissingItem:
         return f"{base}#{self.anchor}" if self.anchor else base
 
 
-# What the step guide's completeness needs beyond rows the page loads anyway, as annotations on the application's
-# own query (one subquery each, no query of its own), by the related rows each stands for: a page that prefetches
-# those rows (`prefetch`) skips the annotation and the step guide reads the rows.
-def _of_application(model):
+# What the step guide's completeness needs beyond the rows a page loads anyway, as annotations on the
+# application's own query (a subquery each, no query of its own), by the related rows each stands for: a page
+# that prefetches those rows (`prefetch`) skips the annotation, and the step guide reads the rows instead.
+# COUNT and SUM are plain SQL functions here, not Django's aggregates: no GROUP BY to build and compile.
+def _of_application(model) -> QuerySet:
     return model.objects.filter(application=OuterRef("pk")).order_by()
 
 
+@cache  # built once: a query resolves (copies) its annotations
 def _step_guide_facts() -> dict[str, dict]:
-    attachments = _of_application(Attachment)
+    applied = F("board_amount") + F("ufm_amount")
     return {
-        "attachments": {
-            f"has_attachment_{kind}": Exists(attachments.filter(kind=kind)) for kind in Attachment.Kind.values
-        },
         "board_members": {
-            "board_member_count": Coalesce(
-                Subquery(
-                    _of_application(BoardMember).values("application").annotate(n=Count("pk")).values("n")
-                ),
-                0,
-            )
+            "board_member_count": Subquery(_of_application(BoardMember).values(n=Func("pk", function="COUNT")))
         },
         "locations": {
             "has_headquarters": Exists(_of_application(Location).filter(kind=Location.Kind.HEADQUARTERS))
         },
         "partners": {"has_partners": Exists(_of_application(Partner))},
-        "budget_lines": {
-            "budget_applied": Coalesce(
-                Subquery(
-                    _of_application(BudgetLine)
-                    .values("application")
-                    .annotate(n=Sum(F("board_amount") + F("ufm_amount")))
-                    .values("n")
-                ),
-                0,
-            )
-        },
+        # None without budget lines
+        "budget_lines": {"budget_applied": Subquery(_of_application(BudgetLine).values(n=Func(applied, function="SUM")))},
     }
 
 
@@ -203,23 +189,25 @@ def budget_years(call: Call) -> dict[int, dict[str, bool]]:
     return years
 
 
-def _requirement_missing(application: Application, kinds: set[str]) -> list[MissingItem]:
-    """Return what the requirements section lacks: an answer per requirement, then the evidence it asks for."""
-    items = []
+def _requirement_missing(application: Application):
+    """Yield what the requirements section lacks: an answer per requirement, then the evidence it asks for.
+
+    The kinds of the attachments are read once, when the first requirement with evidence checks comes.
+    """
     answers = {a.requirement_id: a.text.strip() for a in application.requirement_answers.all()}
+    kinds = None
     for requirement in application.call.requirements.all():
         if not answers.get(requirement.pk):
-            items.append(
-                MissingItem(
-                    "requirements",
-                    _("Explain how you meet: %(requirement)s") % {"requirement": requirement.tr("text")},
-                    f"requirement-{requirement.code}",
-                )
+            yield MissingItem(
+                "requirements",
+                _("Explain how you meet: %(requirement)s") % {"requirement": requirement.tr("text")},
+                f"requirement-{requirement.code}",
             )
         kind = requirement.kind
         if kind is not None and kind.missing is not None:
-            items += kind.missing(application, kinds)
-    return items
+            if kinds is None:
+                kinds = _attachment_kinds(application)
+            yield from kind.missing(application, kinds)
 
 
 @checks_missing(LEGAL_ENTITY)
@@ -317,8 +305,6 @@ def _attachment_kinds(application: Application) -> set[str]:
     attachments = _prefetched(application, "attachments")
     if attachments is not None:
         return {attachment.kind for attachment in attachments}
-    if hasattr(application, "has_attachment_other"):
-        return {kind for kind in Attachment.Kind.values if getattr(application, f"has_attachment_{kind}")}
     return set(application.attachments.values_list("kind", flat=True))
 
 
@@ -348,7 +334,7 @@ def _has_partners(application: Application) -> bool:
 def _budget_applied(application: Application) -> int:
     """Return the amounts applied for from the board and UFM over all years (0 without budget lines)."""
     if _prefetched(application, "budget_lines") is None and hasattr(application, "budget_applied"):
-        return application.budget_applied
+        return application.budget_applied or 0
     return sum(line.board_amount + line.ufm_amount for line in application.budget_lines.all())
 
 
@@ -364,10 +350,6 @@ def _activities_with_actor_types(application: Application) -> list[tuple]:
         if actor_type is not None:
             activity[2].append(actor_type)
     return list(by_pk.values())
-
-
-def _requirements_section_missing(application: Application):
-    yield from _requirement_missing(application, _attachment_kinds(application))
 
 
 def _area_missing(application: Application):
@@ -413,7 +395,7 @@ def _budget_missing(application: Application):
 # (section, what it lacks) in the order of the sections; each yields its items one by one, so that the step
 # guide stops at a section's first
 MISSING_BY_SECTION = (
-    ("requirements", _requirements_section_missing),
+    ("requirements", _requirement_missing),
     ("area", _area_missing),
     ("criteria", _criteria_missing),
     ("activities", _activities_missing),
