@@ -138,15 +138,20 @@ def application_for_editing(*, pk: int, step_guide: bool = False, prefetch: tupl
     The organisation's members (their ids) answer the page's several permission checks, from one query. With
     `step_guide`, also what `section_status` needs: the call's criteria and requirements, their answers and the
     sections' saved states, each from one query, and for the rest a fact each in the application's own query
-    (`_step_guide_facts`). `prefetch` names the related rows the page itself shows (lookups or Prefetch
-    objects); the step guide reads those rows instead of their facts.
+    (`_step_guide_facts`). `prefetch` names the related rows the page and its forms read (lookups or Prefetch
+    objects); the step guide reads those rows too, instead of querying them again or their facts.
     """
     lookups: list = [Prefetch("organisation__members", queryset=get_user_model().objects.only("pk"))]
     # the content frozen at submission is large and not shown on these pages
     queryset = Application.objects.select_related("call", "organisation", "business_area").defer("submitted_content")
+    shown = {getattr(lookup, "prefetch_to", lookup) for lookup in prefetch}
     if step_guide:
-        lookups += ["call__criteria", "call__requirements", "criterion_answers", "requirement_answers", "section_states"]
-        shown = {getattr(lookup, "prefetch_to", lookup) for lookup in prefetch}
+        lookups += [
+            lookup
+            for lookup in ("call__criteria", "call__requirements", "criterion_answers", "requirement_answers")
+            if lookup not in shown
+        ]
+        lookups.append("section_states")
         facts = {}
         for relation, annotations in _step_guide_facts().items():
             if relation not in shown:

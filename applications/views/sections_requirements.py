@@ -42,7 +42,12 @@ def board_statement(application: Application) -> SafeString:
 class RequirementsSectionView(SectionView):
     section = "requirements"
     template_name = "applications/sections/requirements.html"
-    prefetch = ("board_members", Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")))
+    prefetch = (
+        "call__requirements",
+        "requirement_answers",
+        "board_members",
+        Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
+    )
 
     def requirements(self) -> list:
         if not hasattr(self, "_requirements"):
