@@ -1,7 +1,6 @@
 """Reads of calls, organisations and applications that several views share."""
 
 from dataclasses import dataclass
-
 from functools import cache
 
 from django.contrib.auth import get_user_model
@@ -118,12 +117,11 @@ def _step_guide_facts() -> dict[str, dict]:
         "board_members": {
             "board_member_count": Subquery(_of_application(BoardMember).values(n=Func("pk", function="COUNT")))
         },
-        "locations": {
-            "has_headquarters": Exists(_of_application(Location).filter(kind=Location.Kind.HEADQUARTERS))
-        },
+        "locations": {"has_headquarters": Exists(_of_application(Location).filter(kind=Location.Kind.HEADQUARTERS))},
         "partners": {"has_partners": Exists(_of_application(Partner))},
-        # None without budget lines
-        "budget_lines": {"budget_applied": Subquery(_of_application(BudgetLine).values(n=Func(applied, function="SUM")))},
+        "budget_lines": {  # None without budget lines
+            "budget_applied": Subquery(_of_application(BudgetLine).values(n=Func(applied, function="SUM")))
+        },
     }
 
 
@@ -421,10 +419,7 @@ def _incomplete_sections(application: Application) -> set[str]:
 
 def section_status(*, application: Application, missing: list[MissingItem] | None = None) -> list[dict]:
     """Return the step guide: per section its title, URL, whether it is complete and when it was last saved."""
-    if missing is None:
-        missing_sections = _incomplete_sections(application)
-    else:
-        missing_sections = {item.section for item in missing}
+    missing_sections = _incomplete_sections(application) if missing is None else {item.section for item in missing}
     states = {s.section: s for s in application.section_states.all()}
     return [
         {
