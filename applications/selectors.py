@@ -1,13 +1,27 @@
 """Reads of calls, organisations and applications that several views share."""
 
 from dataclasses import dataclass
+from functools import cache
 
-from django.db.models import Prefetch, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, F, Func, OuterRef, Prefetch, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import ActorType, Application, Attachment, BoardMember, BudgetFrame, Call, Funder, Location, Organisation
+from .models import (
+    ActorType,
+    Application,
+    Attachment,
+    BoardMember,
+    BudgetFrame,
+    BudgetLine,
+    Call,
+    Funder,
+    Location,
+    Organisation,
+    Partner,
+)
 from .requirements import (
     BOARD_COMPOSITION,
     GOLD_LABEL,
@@ -88,22 +102,69 @@ class MissingItem:
         return f"{base}#{self.anchor}" if self.anchor else base
 
 
-def application_for_editing(*, pk: int) -> Application:
-    """Return an application with what every section page needs; raise Application.DoesNotExist.
+# What the step guide's completeness needs beyond the rows a page loads anyway, as annotations on the
+# application's own query (a subquery each, no query of its own), by the related rows each stands for: a page
+# that prefetches those rows (`prefetch`) skips the annotation, and the step guide reads the rows instead.
+# COUNT and SUM are plain SQL functions here, not Django's aggregates: no GROUP BY to build and compile.
+def _of_application(model) -> QuerySet:
+    return model.objects.filter(application=OuterRef("pk")).order_by()
 
-    The members answer the page's several permission checks; the criteria, their answers, the locations
-    and the sections' saved states serve both the section's form and the step guide, each from one query.
+
+@cache  # built once: a query resolves (copies) its annotations
+def _step_guide_facts() -> dict[str, dict]:
+    applied = F("board_amount") + F("ufm_amount")
+    return {
+        "board_members": {
+            "board_member_count": Subquery(_of_application(BoardMember).values(n=Func("pk", function="COUNT")))
+        },
+        "locations": {"has_headquarters": Exists(_of_application(Location).filter(kind=Location.Kind.HEADQUARTERS))},
+        "partners": {"has_partners": Exists(_of_application(Partner))},
+        "budget_lines": {  # None without budget lines
+            "budget_applied": Subquery(_of_application(BudgetLine).values(n=Func(applied, function="SUM")))
+        },
+    }
+
+
+def _prefetched(instance, name: str):
+    """Return the rows of relation `name` prefetched on `instance`, or None if they were not."""
+    return getattr(instance, "_prefetched_objects_cache", {}).get(name)
+
+
+def application_for_editing(*, pk: int, step_guide: bool = False, prefetch: tuple = ()) -> Application:
+    """Return an application with what the page needs; raise Application.DoesNotExist.
+
+    The organisation's members (their ids) answer the page's several permission checks, from one query. With
+    `step_guide`, also what `section_status` needs: the call's criteria and requirements, their answers and the
+    sections' saved states, each from one query, and for the rest a fact each in the application's own query
+    (`_step_guide_facts`). `prefetch` names the related rows the page and its forms read (lookups or Prefetch
+    objects); the step guide reads those rows too, instead of querying them again or their facts.
     """
-    return (
-        Application.objects.select_related("call", "organisation", "business_area")
-        .prefetch_related("organisation__members", "call__criteria", "criterion_answers", "locations", "section_states")
-        .get(pk=pk)
-    )
+    lookups: list = [Prefetch("organisation__members", queryset=get_user_model().objects.only("pk"))]
+    # the content frozen at submission is large and not shown on these pages
+    queryset = Application.objects.select_related("call", "organisation", "business_area").defer("submitted_content")
+    shown = {getattr(lookup, "prefetch_to", lookup) for lookup in prefetch}
+    if step_guide:
+        lookups += [
+            lookup
+            for lookup in ("call__criteria", "call__requirements", "criterion_answers", "requirement_answers")
+            if lookup not in shown
+        ]
+        lookups.append("section_states")
+        facts = {}
+        for relation, annotations in _step_guide_facts().items():
+            if relation not in shown:
+                facts |= annotations
+        queryset = queryset.annotate(**facts)
+    return queryset.prefetch_related(*lookups, *prefetch).get(pk=pk)
 
 
 def board_representation(application: Application) -> dict[str, bool]:
     """Return whether companies and knowledge institutions are both on the applicant's board."""
-    kinds = set(application.board_members.values_list("affiliation", flat=True))
+    members = _prefetched(application, "board_members")
+    if members is not None:
+        kinds = {member.affiliation for member in members}
+    else:
+        kinds = set(application.board_members.values_list("affiliation", flat=True))
     has_company = BoardMember.Affiliation.COMPANY in kinds
     has_knowledge = BoardMember.Affiliation.KNOWLEDGE_INSTITUTION in kinds
     return {"company": has_company, "knowledge_institution": has_knowledge, "both": has_company and has_knowledge}
@@ -131,23 +192,25 @@ def budget_years(call: Call) -> dict[int, dict[str, bool]]:
     return years
 
 
-def _requirement_missing(application: Application, kinds: set[str]) -> list[MissingItem]:
-    """Return what the requirements section lacks: an answer per requirement, then the evidence it asks for."""
-    items = []
+def _requirement_missing(application: Application):
+    """Yield what the requirements section lacks: an answer per requirement, then the evidence it asks for.
+
+    The kinds of the attachments are read once, when the first requirement with evidence checks comes.
+    """
     answers = {a.requirement_id: a.text.strip() for a in application.requirement_answers.all()}
+    kinds = None
     for requirement in application.call.requirements.all():
         if not answers.get(requirement.pk):
-            items.append(
-                MissingItem(
-                    "requirements",
-                    _("Explain how you meet: %(requirement)s") % {"requirement": requirement.tr("text")},
-                    f"requirement-{requirement.code}",
-                )
+            yield MissingItem(
+                "requirements",
+                _("Explain how you meet: %(requirement)s") % {"requirement": requirement.tr("text")},
+                f"requirement-{requirement.code}",
             )
         kind = requirement.kind
         if kind is not None and kind.missing is not None:
-            items += kind.missing(application, kinds)
-    return items
+            if kinds is None:
+                kinds = _attachment_kinds(application)
+            yield from kind.missing(application, kinds)
 
 
 @checks_missing(LEGAL_ENTITY)
@@ -183,7 +246,7 @@ def _robust_foundation_missing(application: Application, kinds: set[str]) -> lis
 
 @checks_missing(BOARD_COMPOSITION)
 def _board_composition_missing(application: Application, kinds: set[str]) -> list[MissingItem]:
-    if application.board_members.count() < 2:
+    if _board_member_count(application) < 2:
         return [MissingItem("requirements", _("List the members of the board (at least two)."), "board")]
     return []
 
@@ -237,47 +300,126 @@ def _virksomhedsguiden_missing(application: Application, kinds: set[str]) -> lis
     ]
 
 
-def application_missing_items(*, application: Application) -> list[MissingItem]:
-    """Return every item the application still lacks, in the order of the sections."""
-    call = application.call
-    kinds = set(application.attachments.values_list("kind", flat=True))
-    items = _requirement_missing(application, kinds)
+# Each fact the step guide needs, from the rows a page prefetched, else from the application's annotation
+# (`application_for_editing(step_guide=True)`), else (an application loaded elsewhere) from a query of its own.
+
+
+def _attachment_kinds(application: Application) -> set[str]:
+    attachments = _prefetched(application, "attachments")
+    if attachments is not None:
+        return {attachment.kind for attachment in attachments}
+    return set(application.attachments.values_list("kind", flat=True))
+
+
+def _board_member_count(application: Application) -> int:
+    members = _prefetched(application, "board_members")
+    if members is not None:
+        return len(members)
+    count = getattr(application, "board_member_count", None)
+    return count if count is not None else application.board_members.count()
+
+
+def _has_headquarters(application: Application) -> bool:
+    if _prefetched(application, "locations") is None and hasattr(application, "has_headquarters"):
+        return application.has_headquarters
+    return any(x.kind == Location.Kind.HEADQUARTERS for x in application.locations.all())
+
+
+def _has_partners(application: Application) -> bool:
+    partners = _prefetched(application, "partners")
+    if partners is not None:
+        return bool(partners)
+    if hasattr(application, "has_partners"):
+        return application.has_partners
+    return application.partners.exists()
+
+
+def _budget_applied(application: Application) -> int:
+    """Return the amounts applied for from the board and UFM over all years (0 without budget lines)."""
+    if _prefetched(application, "budget_lines") is None and hasattr(application, "budget_applied"):
+        return application.budget_applied or 0
+    return sum(line.board_amount + line.ufm_amount for line in application.budget_lines.all())
+
+
+def _activities_with_actor_types(application: Application) -> list[tuple]:
+    """Return (pk, title, actor types) per activity, in order: the prefetched rows, else one query for all."""
+    activities = _prefetched(application, "activities")
+    if activities is not None:
+        return [(a.pk, a.title, [x.actor_type for x in a.actors.all()]) for a in activities]
+    by_pk: dict[int, tuple] = {}
+    rows = application.activities.order_by("pk", "actors__pk").values_list("pk", "title", "actors__actor_type")
+    for pk, title, actor_type in rows:
+        activity = by_pk.setdefault(pk, (pk, title, []))
+        if actor_type is not None:
+            activity[2].append(actor_type)
+    return list(by_pk.values())
+
+
+def _area_missing(application: Application):
     if not application.business_area_id:
-        items.append(MissingItem("area", _("Choose the business area you apply for."), "id_business_area"))
+        yield MissingItem("area", _("Choose the business area you apply for."), "id_business_area")
+
+
+def _criteria_missing(application: Application):
     texts = {a.criterion_id: a.text.strip() for a in application.criterion_answers.all()}
     has_headquarters = None  # asked once, and only if a criterion asks for locations
-    for criterion in call.criteria.all():
+    for criterion in application.call.criteria.all():
         if not texts.get(criterion.pk):
-            items.append(
-                MissingItem(
-                    "criteria",
-                    _("Write the text for: %(criterion)s") % {"criterion": criterion.tr("name")},
-                    f"id_criterion_{criterion.pk}",
-                )
+            yield MissingItem(
+                "criteria",
+                _("Write the text for: %(criterion)s") % {"criterion": criterion.tr("name")},
+                f"id_criterion_{criterion.pk}",
             )
         if criterion.asks_for_locations and has_headquarters is None:
-            has_headquarters = any(x.kind == Location.Kind.HEADQUARTERS for x in application.locations.all())
+            has_headquarters = _has_headquarters(application)
         if criterion.asks_for_locations and not has_headquarters:
-            items.append(MissingItem("criteria", _("State where the organisation's headquarters is."), "locations"))
-    activities = list(application.activities.prefetch_related("actors"))
+            yield MissingItem("criteria", _("State where the organisation's headquarters is."), "locations")
+
+
+def _activities_missing(application: Application):
+    activities = _activities_with_actor_types(application)
     if not activities:
-        items.append(MissingItem("activities", _("Describe at least one activity."), ""))
-    for activity in activities:
-        for problem in activity_actor_problems(call=call, actor_types=[a.actor_type for a in activity.actors.all()]):
-            items.append(MissingItem("activities", f"{activity.title}: {problem}", f"activity-{activity.pk}"))
-    if not application.partners.exists():
-        items.append(MissingItem("partners", _("List the partner circle (at least one partner)."), ""))
-    lines = {line.year: line for line in application.budget_lines.all()}
-    if not lines or sum(line.board_amount + line.ufm_amount for line in lines.values()) == 0:
-        items.append(MissingItem("budget", _("State the amounts you apply for per year."), ""))
-    return items
+        yield MissingItem("activities", _("Describe at least one activity."), "")
+    for pk, title, actor_types in activities:
+        for problem in activity_actor_problems(call=application.call, actor_types=actor_types):
+            yield MissingItem("activities", f"{title}: {problem}", f"activity-{pk}")
+
+
+def _partners_missing(application: Application):
+    if not _has_partners(application):
+        yield MissingItem("partners", _("List the partner circle (at least one partner)."), "")
+
+
+def _budget_missing(application: Application):
+    if _budget_applied(application) == 0:
+        yield MissingItem("budget", _("State the amounts you apply for per year."), "")
+
+
+# (section, what it lacks) in the order of the sections; each yields its items one by one, so that the step
+# guide stops at a section's first
+MISSING_BY_SECTION = (
+    ("requirements", _requirement_missing),
+    ("area", _area_missing),
+    ("criteria", _criteria_missing),
+    ("activities", _activities_missing),
+    ("partners", _partners_missing),
+    ("budget", _budget_missing),
+)
+
+
+def application_missing_items(*, application: Application) -> list[MissingItem]:
+    """Return every item the application still lacks, in the order of the sections."""
+    return [item for _section, missing in MISSING_BY_SECTION for item in missing(application)]
+
+
+def _incomplete_sections(application: Application) -> set[str]:
+    """Return the sections that lack something (as `application_missing_items` would say, without its texts)."""
+    return {section for section, missing in MISSING_BY_SECTION if next(missing(application), None) is not None}
 
 
 def section_status(*, application: Application, missing: list[MissingItem] | None = None) -> list[dict]:
     """Return the step guide: per section its title, URL, whether it is complete and when it was last saved."""
-    if missing is None:
-        missing = application_missing_items(application=application)
-    missing_sections = {item.section for item in missing}
+    missing_sections = _incomplete_sections(application) if missing is None else {item.section for item in missing}
     states = {s.section: s for s in application.section_states.all()}
     return [
         {

@@ -7,6 +7,7 @@ import rules
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -27,10 +28,11 @@ class AttachmentsSectionView(ListSectionView):
 
     section = "attachments"
     template_name = "applications/sections/attachments.html"
+    prefetch = (Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),)
 
     def extra_context(self) -> dict:
         application = self.application
-        attachments = list(application.attachments.select_related("uploaded_by"))
+        attachments = list(application.attachments.all())
         limit = application.call.max_attachments
         return {
             "attachments": attachments,

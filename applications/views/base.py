@@ -63,10 +63,20 @@ class ApplicationMixin(PermissionObjectMixin):
     """Load the application named in the URL; 404 unless the user may see it (and may `permission` it)."""
 
     permission = "applications.view_application"
+    # whether the page shows the step guide: then a GET loads what its completeness needs with the application
+    # (a POST mostly answers with a redirect or an autosave's status; when it shows the page, the step guide
+    # queries what it needs itself)
+    step_guide = False
+    # the related rows the page and its forms read, loaded with the application (lookups or Prefetch objects)
+    prefetch: tuple = ()
 
     def get_permission_object(self):
         try:
-            self.application = application_for_editing(pk=self.kwargs["pk"])
+            self.application = application_for_editing(
+                pk=self.kwargs["pk"],
+                step_guide=self.step_guide and self.request.method in ("GET", "HEAD"),
+                prefetch=self.prefetch,
+            )
         except Application.DoesNotExist as missing:
             raise Http404 from missing
         return self.application
@@ -97,6 +107,7 @@ class SectionView(ApplicationMixin, View):
 
     section: str
     template_name: str
+    step_guide = True
 
     def get_forms(self, data=None) -> dict:
         raise NotImplementedError

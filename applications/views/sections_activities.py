@@ -8,6 +8,7 @@ other section.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -26,11 +27,24 @@ from .base import ApplicationMixin, ListSectionView, pop_stash, posted_version
 ACTOR_PREFIX = "actors"
 
 
+# the activities with their types and actors, as `activities_for_list` reads them
+ACTIVITIES_WITH_ACTORS = Prefetch(
+    "activities", queryset=Activity.objects.select_related("activity_type").prefetch_related("actors")
+)
+
+
 def activities_for_list(application: Application) -> list[dict]:
-    """Return the application's activities with their actors and what is wrong with them under the call's rule."""
+    """Return the application's activities with their actors and what is wrong with them under the call's rule.
+
+    Reads the activities prefetched with ACTIVITIES_WITH_ACTORS (the section page's), else queries them so.
+    """
     call = application.call
+    if "activities" in getattr(application, "_prefetched_objects_cache", {}):
+        activities = application.activities.all()
+    else:
+        activities = application.activities.select_related("activity_type").prefetch_related("actors")
     rows = []
-    for activity in application.activities.select_related("activity_type").prefetch_related("actors"):
+    for activity in activities:
         actors = list(activity.actors.all())
         rows.append(
             {
@@ -47,6 +61,7 @@ class ActivitiesSectionView(ListSectionView):
 
     section = "activities"
     template_name = "applications/sections/activities.html"
+    prefetch = (ACTIVITIES_WITH_ACTORS,)
 
     def extra_context(self) -> dict:
         return {"activities": activities_for_list(self.application)}
@@ -56,6 +71,7 @@ class ActivityPageMixin(ApplicationMixin):
     """Load the activity named in the URL (404 unless it belongs to this application); drafts only."""
 
     section = "activities"
+    step_guide = True
 
     def get_activity(self) -> Activity | None:
         activity_pk = self.kwargs.get("activity_pk")

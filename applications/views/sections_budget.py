@@ -9,6 +9,7 @@ from .base import SectionView
 class BudgetSectionView(SectionView):
     section = "budget"
     template_name = "applications/sections/budget.html"
+    prefetch = ("budget_lines",)
 
     def get_forms(self, data=None) -> dict:
         lines = {line.year: line for line in self.application.budget_lines.all()}

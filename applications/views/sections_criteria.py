@@ -8,6 +8,7 @@ from .base import SectionView
 class CriteriaSectionView(SectionView):
     section = "criteria"
     template_name = "applications/sections/criteria.html"
+    prefetch = ("call__criteria", "criterion_answers", "locations")
 
     def get_forms(self, data=None) -> dict:
         application = self.application

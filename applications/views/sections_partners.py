@@ -7,6 +7,7 @@ autosaved section form cannot carry files).
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -42,6 +43,7 @@ class LetterForm(forms.Form):
 class PartnersSectionView(SectionView):
     section = "partners"
     template_name = "applications/sections/partners.html"
+    prefetch = (Prefetch("partners", queryset=Partner.objects.select_related("letter_of_intent")),)
 
     def get_forms(self, data=None) -> dict:
         partners = [partner_initial(p) for p in self.application.partners.all()]
@@ -50,7 +52,7 @@ class PartnersSectionView(SectionView):
     def extra_context(self) -> dict:
         kept = self.request.session.pop(LETTER_ERRORS_KEY, None) or {}
         letter_errors = {kept.get("partner"): kept.get("errors", [])}
-        partners = self.application.partners.select_related("letter_of_intent")
+        partners = self.application.partners.all()
         return {
             "partner_helper": table_helper(),
             "letters": [

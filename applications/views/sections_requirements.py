@@ -1,5 +1,6 @@
 """The requirements section: how the applicant meets each of the call's requirements, with the evidence."""
 
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
@@ -12,7 +13,7 @@ from ..forms_sections import (
     RequirementAnswersForm,
     error_summary,
 )
-from ..models import Application
+from ..models import Application, Attachment
 from ..requirements import attachment_kinds_of, evidence_fields_of, takes_board
 from ..selectors import board_representation
 from ..services_sections import requirements_save
@@ -41,6 +42,12 @@ def board_statement(application: Application) -> SafeString:
 class RequirementsSectionView(SectionView):
     section = "requirements"
     template_name = "applications/sections/requirements.html"
+    prefetch = (
+        "call__requirements",
+        "requirement_answers",
+        "board_members",
+        Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
+    )
 
     def requirements(self) -> list:
         if not hasattr(self, "_requirements"):
@@ -50,8 +57,17 @@ class RequirementsSectionView(SectionView):
     def codes(self) -> set[str]:
         return {r.code for r in self.requirements()}
 
+    def wants_board_statement(self) -> bool:
+        return self.request.method in ("GET", "HEAD") and self.request.GET.get("fragment") == BOARD_STATEMENT_FRAGMENT
+
+    def get_permission_object(self):
+        if self.wants_board_statement():
+            # the statement alone: no step guide, only the board
+            self.step_guide, self.prefetch = False, ("board_members",)
+        return super().get_permission_object()
+
     def get(self, request, *args, **kwargs):
-        if request.GET.get("fragment") == BOARD_STATEMENT_FRAGMENT:
+        if self.wants_board_statement():
             # HTMX asks for the statement again after each autosave (see the template).
             return HttpResponse(board_statement(self.application))
         return super().get(request, *args, **kwargs)
@@ -91,9 +107,7 @@ class RequirementsSectionView(SectionView):
         codes = self.codes()
         wanted = attachment_kinds_of(codes)
         # The latest file of each evidence kind (an upload replaces the earlier one).
-        evidence_files = {
-            a.kind: a for a in application.attachments.filter(kind__in=wanted).select_related("uploaded_by")
-        }
+        evidence_files = {a.kind: a for a in application.attachments.all() if a.kind in wanted}
         try:
             organisation_url = reverse("applications:organisation_edit", args=[application.organisation_id])
         except NoReverseMatch:

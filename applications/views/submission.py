@@ -22,6 +22,9 @@ from .base import ApplicationMixin
 class OverviewView(ApplicationMixin, View):
     """The application's front page: status, step guide, and (once submitted) the read-only content."""
 
+    step_guide = True
+    prefetch = ("budget_lines",)
+
     def get(self, request, pk):
         application = self.application
         missing = application_missing_items(application=application) if application.is_editable else []
@@ -56,6 +59,8 @@ class ApplicationCreateView(PermissionObjectMixin, View):
 
 class SubmitView(ApplicationMixin, View):
     """Lists what is missing (with links) and submits when nothing is."""
+
+    step_guide = True
 
     def get(self, request, pk, errors=None, status=200):
         application = self.application
