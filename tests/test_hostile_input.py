@@ -33,6 +33,7 @@ from django import forms
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import SuspiciousFileOperation
 from django.forms.formsets import BaseFormSet
+from django.template import Context
 from django.urls import resolve, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -240,7 +241,10 @@ def stored_values_refused_by_their_forms(client, url: str) -> list[str]:
     assert response.status_code < 500
     problems = []
     seen = set()
-    for context in response.context or []:
+    contexts = response.context or []
+    if isinstance(contexts, Context):
+        contexts = [contexts]  # the test client gives a page of one template its context itself, not a list
+    for context in contexts:
         for value in context.flatten().values():
             for form in _forms_in(value):
                 if form.is_bound or id(form) in seen:
