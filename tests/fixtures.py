@@ -77,3 +77,30 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+# The applicant's section pages, by URL name (each takes the application's pk).
+SECTION_PAGES = [
+    "section_requirements",
+    "section_area",
+    "section_criteria",
+    "section_activities",
+    "section_partners",
+    "section_budget",
+    "section_attachments",
+]
+
+
+@pytest.fixture
+def demo_draft(demo):
+    """The demo applicant and a new draft of theirs in the practice call: every section page opens on it."""
+    from django.contrib.auth import get_user_model
+
+    from applications.demo import PRACTICE_SLUG
+    from applications.models import Call, Organisation
+    from applications.services import application_create
+
+    applicant = get_user_model().objects.get(email="ansoeger@klyngeportalen.example")
+    organisation = Organisation.objects.filter(members=applicant).first()
+    call = Call.objects.get(slug=PRACTICE_SLUG)
+    return applicant, application_create(call=call, organisation=organisation, by=applicant)

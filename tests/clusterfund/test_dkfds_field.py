@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 import clusterfund.templatetags.portal as portal_tags
 from clusterfund import dkfds_field as module
 from clusterfund.dkfds_field import dkfds_field
+from tests.fixtures import SECTION_PAGES
 
 texts = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"], exclude_characters="\x00"), max_size=10)
 FIELDS = {
@@ -113,34 +114,10 @@ def compared(monkeypatch):
     return seen
 
 
-SECTIONS = [
-    "section_requirements",
-    "section_area",
-    "section_criteria",
-    "section_activities",
-    "section_partners",
-    "section_budget",
-    "section_attachments",
-]
-
-
-@pytest.fixture
-def draft(demo):
-    from applications.demo import PRACTICE_SLUG
-    from applications.models import Call, Organisation
-    from applications.services import application_create
-
-    applicant = get_user_model().objects.get(email="ansoeger@klyngeportalen.example")
-    organisation = Organisation.objects.filter(members=applicant).first()
-    return applicant, application_create(
-        call=Call.objects.get(slug=PRACTICE_SLUG), organisation=organisation, by=applicant
-    )
-
-
-def test_section_pages_fields_match_crispy(client, draft, compared):
-    applicant, application = draft
+def test_section_pages_fields_match_crispy(client, demo_draft, compared):
+    applicant, application = demo_draft
     client.force_login(applicant)
-    for name in SECTIONS:
+    for name in SECTION_PAGES:
         url = reverse(f"applications:{name}", args=[application.pk])
         page = client.get(url).content.decode()
         # and once more with every text field out of bounds: errors drawn, values kept

@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clusterfund.form_renderer import INPUT_TEMPLATES, PortalFormRenderer
+from tests.fixtures import SECTION_PAGES
 
 DJANGO, PORTAL = DjangoTemplates(), PortalFormRenderer()
 
@@ -136,15 +137,6 @@ def test_the_portal_renders_forms_with_it():
 # --- the portal's pages, once with each renderer -------------------------------------------------------
 
 CSRF = re.compile(r'(name="csrfmiddlewaretoken" value=|"X-CSRFToken": ?)"[^"]+"')
-SECTIONS = [
-    "section_requirements",
-    "section_area",
-    "section_criteria",
-    "section_activities",
-    "section_partners",
-    "section_budget",
-    "section_attachments",
-]
 
 
 def pages_with(renderer_path: str, settings_, fetch) -> list[str]:
@@ -156,24 +148,10 @@ def pages_with(renderer_path: str, settings_, fetch) -> list[str]:
         get_default_renderer.cache_clear()
 
 
-@pytest.fixture
-def draft(demo):
-    from django.contrib.auth import get_user_model
-
-    from applications.demo import PRACTICE_SLUG
-    from applications.models import Call, Organisation
-    from applications.services import application_create
-
-    applicant = get_user_model().objects.get(email="ansoeger@klyngeportalen.example")
-    organisation = Organisation.objects.filter(members=applicant).first()
-    call = Call.objects.get(slug=PRACTICE_SLUG)
-    return applicant, application_create(call=call, organisation=organisation, by=applicant)
-
-
-def test_section_pages_are_byte_identical_with_either_renderer(client, draft, settings):
-    applicant, application = draft
+def test_section_pages_are_byte_identical_with_either_renderer(client, demo_draft, settings):
+    applicant, application = demo_draft
     client.force_login(applicant)
-    urls = [reverse(f"applications:{name}", args=[application.pk]) for name in SECTIONS]
+    urls = [reverse(f"applications:{name}", args=[application.pk]) for name in SECTION_PAGES]
 
     def fetch():
         pages = []
@@ -195,7 +173,7 @@ def test_section_pages_are_byte_identical_with_either_renderer(client, draft, se
 
     django_pages = pages_with("django.forms.renderers.DjangoTemplates", settings, fetch)
     portal_pages = pages_with("clusterfund.form_renderer.PortalFormRenderer", settings, fetch)
-    assert len(portal_pages) == 2 * len(SECTIONS)
+    assert len(portal_pages) == 2 * len(SECTION_PAGES)
     assert any("<textarea" in page for page in portal_pages) and any("<select" in page for page in portal_pages)
     for url, django_html, portal_html in zip(
         [u for u in urls for _ in (1, 2)], django_pages, portal_pages, strict=True
