@@ -26,15 +26,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = [
-    "section_requirements",
-    "section_area",
-    "section_criteria",
-    "section_activities",
-    "section_partners",
-    "section_budget",
-    "section_attachments",
-]
 TIMED = ["section_criteria", "section_requirements", "section_budget", "queue"]
 CSRF = re.compile(rb'(name="csrfmiddlewaretoken" value=|"X-CSRFToken": ?)"[^"]+"')
 
@@ -65,6 +56,7 @@ def pages() -> dict:
     from applications.demo import PRACTICE_SLUG
     from applications.models import Call, Organisation
     from applications.services import application_create
+    from tests.fixtures import SECTION_PAGES
 
     users = get_user_model().objects
     applicant = users.get(email="ansoeger@klyngeportalen.example")
@@ -74,7 +66,7 @@ def pages() -> dict:
     as_applicant, as_secretariat = Client(), Client()
     as_applicant.force_login(applicant)
     as_secretariat.force_login(users.get(email="sekretariat@klyngeportalen.example"))
-    result = {name: (as_applicant, reverse(f"applications:{name}", args=[application.pk])) for name in SECTIONS}
+    result = {name: (as_applicant, reverse(f"applications:{name}", args=[application.pk])) for name in SECTION_PAGES}
     result["queue"] = (as_secretariat, reverse("review:queue"))
     return result
 

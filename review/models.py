@@ -20,7 +20,25 @@ class Side(models.TextChoices):
     UFM = "ufm", _("UFM")
 
 
-class Assignment(models.Model):
+class AssignmentState:
+    """What an assignment's status and conflict say: shared by the model and the selectors' plain rows."""
+
+    __slots__ = ()
+
+    @property
+    def is_conflicted(self) -> bool:
+        return self.conflict == Assignment.Conflict.DECLARED
+
+    @property
+    def is_declared(self) -> bool:
+        return bool(self.conflict)
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == Assignment.Status.SUBMITTED
+
+
+class Assignment(AssignmentState, models.Model):
     """One reviewer's review of one application: status, conflict declaration, checks and scores."""
 
     class Status(models.TextChoices):
@@ -72,18 +90,6 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewer} – {self.application}"
-
-    @property
-    def is_conflicted(self) -> bool:
-        return self.conflict == self.Conflict.DECLARED
-
-    @property
-    def is_declared(self) -> bool:
-        return bool(self.conflict)
-
-    @property
-    def is_submitted(self) -> bool:
-        return self.status == self.Status.SUBMITTED
 
 
 class Verdict(models.TextChoices):

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from applications.models import Application, Call, Translated
 from clusterfund.roles import Role
 
-from ..models import Assignment, Side
+from ..models import Assignment, AssignmentState, Side
 from .matrix import MATRIX_STATUSES
 
 
@@ -25,7 +25,7 @@ def reviewers() -> QuerySet:
 
 
 @dataclass
-class QueueEntry(Translated):
+class QueueEntry(AssignmentState, Translated):
     """One of the reviewer's assignments as the queue shows it (read as plain values, no models: the page
     shows a few columns of four tables, and building four models per row cost more than the page's SQL)."""
 
@@ -38,14 +38,6 @@ class QueueEntry(Translated):
     area_name: str | None  # `entry|tr:"area_name"` shows the business area in the active language
     area_name_en: str | None
     links: dict[str, str] = field(default_factory=dict)  # the review pages' URLs by name, for the view to fill
-
-    @property
-    def is_conflicted(self) -> bool:
-        return self.conflict == Assignment.Conflict.DECLARED
-
-    @property
-    def is_declared(self) -> bool:
-        return bool(self.conflict)
 
     @property
     def status_label(self) -> str:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from applications.models import Application, BusinessArea, Call, Criterion
 
-from ..models import Assignment, JointAssessment, JointScore, Score
+from ..models import Assignment, AssignmentState, JointAssessment, JointScore, Score
 from ..scoring import WIDE_SPREAD, Totals, formula_text, points_formula_text, spread, weighted_totals
 from .ranking import area_ranks, sort_keys, sorted_rows
 from .visibility import others_visible
@@ -43,7 +43,7 @@ def _initials(full_name: str, email: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class AssignmentInfo:
+class AssignmentInfo(AssignmentState):
     """The part of an assignment the matrix needs (read as plain values: hundreds of rows, no models)."""
 
     pk: int
@@ -54,18 +54,6 @@ class AssignmentInfo:
     conflict: str
     name: str
     initials: str
-
-    @property
-    def is_conflicted(self) -> bool:
-        return self.conflict == Assignment.Conflict.DECLARED
-
-    @property
-    def is_declared(self) -> bool:
-        return bool(self.conflict)
-
-    @property
-    def is_submitted(self) -> bool:
-        return self.status == Assignment.Status.SUBMITTED
 
 
 @dataclass(slots=True)
