@@ -22,9 +22,12 @@ minimal view at /bench/minimal/ for the framework's ceiling), then runs one locu
     section-page applicants only, on their criteria section page: that page's own rate
     queue        secretariat reviewers only, on the review queue: that page's own rate
 
-Prints a Markdown table (requests/s, p50/p95/p99 in ms, errors, ratio to the ceiling) and stops
-everything it started, whatever happens. Locust runs on the same two cores as the server, so the
-absolute figures are the pair's; the ratio to the ceiling is the comparable figure.
+Prints a Markdown table (requests/s, p50/p95/p99 in ms, errors, ratio to the ceiling, server CPU per
+request) and stops everything it started, whatever happens. Locust runs on the same two cores as the
+server, so the absolute figures are the pair's; the ratio to the ceiling is the comparable figure. The
+server's CPU per request is the CPU time gunicorn's processes and PostgreSQL's spent during the scenario
+(read from /proc before and after it, psutil) over the scenario's requests, logins included: what a
+request costs the server, whatever locust takes of the same cores.
 """
 
 import argparse
@@ -40,6 +43,8 @@ import tempfile
 import time
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+
+import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -96,14 +101,14 @@ def postgres(workdir: Path):
         subprocess.run(
             [*as_postgres, PG_BIN / "createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "load"], **run
         )
-        yield f"postgres://postgres@127.0.0.1:{port}/load"
+        yield f"postgres://postgres@127.0.0.1:{port}/load", int((data / "postmaster.pid").read_text().split()[0])
     finally:
         subprocess.run([*as_postgres, PG_BIN / "pg_ctl", "-D", data, "-m", "fast", "-w", "stop"], **run)
 
 
 @contextmanager
 def gunicorn(env: dict, workdir: Path):
-    """Serve the portal with 2 sync workers on a free loopback port; yield its base URL."""
+    """Serve the portal with 2 sync workers on a free loopback port; yield its base URL and master's pid."""
     port = free_port(58000)
     command = [
         VENV_BIN / "gunicorn",
@@ -119,7 +124,7 @@ def gunicorn(env: dict, workdir: Path):
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         wait_for(port)
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", server.pid
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -162,6 +167,19 @@ def locust(env: dict, host: str, user_class: str, users: int, seconds: int, pref
     with open(f"{prefix}_stats.csv") as stats:
         rows = list(csv.DictReader(stats))
     return {row["Name"]: row for row in rows}
+
+
+def cpu_seconds(pid: int) -> float:
+    """Return the user + system CPU seconds of process `pid` and all its children so far."""
+    parent = psutil.Process(pid)
+    total = 0.0
+    for process in [parent, *parent.children(recursive=True)]:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
 
 
 def figures(row: dict) -> dict:
@@ -208,7 +226,7 @@ def main() -> None:
             "LOAD_FIXTURE": str(workdir / "fixture.json"),
             "PYTHONPATH": str(ROOT),
         }
-        env["DATABASE_URL"] = stack.enter_context(postgres(workdir))
+        env["DATABASE_URL"], postmaster = stack.enter_context(postgres(workdir))
         manage = [sys.executable, "manage.py"]
         subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
         subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
@@ -216,13 +234,17 @@ def main() -> None:
         subprocess.run(
             [sys.executable, "benchmarks/load_fixture.py", env["LOAD_FIXTURE"]], cwd=ROOT, env=env, check=True
         )
-        host = stack.enter_context(gunicorn(env, workdir))
+        host, master = stack.enter_context(gunicorn(env, workdir))
         results, drafts = {}, None
         for name in args.only or SCENARIOS:
             user_class, users, seconds = SCENARIOS[name]
             scenario_env = {**env, "LOAD_ACKS": str(workdir / f"{name}-acks.json")}
+            cpu_before = cpu_seconds(master), cpu_seconds(postmaster)
             stats = locust(scenario_env, host, user_class, users, seconds or args.seconds, workdir / name)
+            cpu = cpu_seconds(master) - cpu_before[0], cpu_seconds(postmaster) - cpu_before[1]
             results[name] = {label: figures(row) for label, row in stats.items()}
+            requests = max(results[name]["Aggregated"]["requests"], 1)
+            results[name]["Aggregated"]["cpu_ms"] = tuple(1000 * seconds / requests for seconds in cpu)
             if name == "applicants":
                 drafts = check_drafts(env, workdir / f"{name}-acks.json")
         report(results, drafts)
@@ -231,16 +253,21 @@ def main() -> None:
 def report(results: dict, drafts) -> None:
     """Print the Markdown table, each row's throughput as a share of the minimal view's."""
     ceiling = results.get("ceiling", {}).get("Aggregated", {}).get("rps")
-    print("| scenario | request | requests | req/s | p50 ms | p95 ms | p99 ms | errors | of ceiling |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        "| scenario | request | requests | req/s | p50 ms | p95 ms | p99 ms | errors | of ceiling "
+        "| server CPU ms/request (gunicorn + PostgreSQL) |"
+    )
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, rows in results.items():
+        cpu = rows["Aggregated"]["cpu_ms"]
         for label, row in rows.items():
             if label == "Aggregated" and len(rows) == 2:
                 continue  # one request type: its own row says it all
             share = f"{100 * row['rps'] / ceiling:.1f} %" if ceiling else "–"
+            own = f"{sum(cpu):.1f} ({cpu[0]:.1f} + {cpu[1]:.1f})" if label == "Aggregated" or len(rows) == 2 else "–"
             print(
                 f"| {name} | {label} | {row['requests']} | {row['rps']:.1f} | {row['p50']} | {row['p95']} | "
-                f"{row['p99']} | {row['errors']} | {share} |"
+                f"{row['p99']} | {row['errors']} | {share} | {own} |"
             )
     if drafts is not None:
         checked, wrong = drafts
