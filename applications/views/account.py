@@ -41,7 +41,7 @@ from ..services_account import (
     user_register,
 )
 
-LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
+LOGIN_BACKEND = "clusterfund.backends.PortalBackend"
 
 
 def base_url(request) -> str:

@@ -106,7 +106,7 @@ AUTH_USER_MODEL = "clusterfund.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "clusterfund.backends.PortalBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {

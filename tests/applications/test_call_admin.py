@@ -253,7 +253,7 @@ def test_unknown_call_is_404(staff):
 def test_list_costs_the_same_for_few_and_many_calls(staff, django_assert_num_queries, db):
     open_call_with_parts()
     staff.get(reverse("applications:call_admin_list"))  # warm the session and content types
-    with django_assert_num_queries(4) as few:
+    with django_assert_num_queries(3) as few:
         staff.get(reverse("applications:call_admin_list"))
     for _ in range(5):
         open_call_with_parts()

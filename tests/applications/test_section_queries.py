@@ -13,18 +13,18 @@ from applications.models import Activity, ActivityActor, ActorType, BoardMember,
 from applications.sections import SECTIONS
 from tests.factories.applications import complete_application
 
-# session, user and the groups (the layout), the application with its call and facts, the organisation's
+# session, the user with their roles (the layout), the application with its call and facts, the organisation's
 # members, the call's criteria and requirements, their answers, the sections' states, the activities with
-# their actors, and (every requirement being answered) the kinds of the attachments: 12; and the page's own
+# their actors, and (every requirement being answered) the kinds of the attachments: 11; and the page's own
 # rows instead of what the step guide would read of them
 SECTION_QUERIES = {
-    "requirements": 13,  # the board; the attachments (their kinds too)
-    "area": 13,  # the call's areas
-    "criteria": 13,  # the locations
-    "activities": 13,  # the activities with their types, their actors (the step guide reads them too)
-    "partners": 13,  # the partners with their letters (and the step guide)
-    "budget": 14,  # the budget lines (and the step guide), the call's frames
-    "attachments": 12,  # the attachments with who uploaded them (their kinds too)
+    "requirements": 12,  # the board; the attachments (their kinds too)
+    "area": 12,  # the call's areas
+    "criteria": 12,  # the locations
+    "activities": 12,  # the activities with their types, their actors (the step guide reads them too)
+    "partners": 12,  # the partners with their letters (and the step guide)
+    "budget": 13,  # the budget lines (and the step guide), the call's frames
+    "attachments": 11,  # the attachments with who uploaded them (their kinds too)
 }
 
 

@@ -78,5 +78,5 @@ def test_overview_csv_has_target_and_actual_per_indicator(client):
     assert first_2021[header.index(f"{names[0]} – actual")] == "2"
 
 
-OVERVIEW_QUERIES = 14
-QUEUE_QUERIES = 6
+OVERVIEW_QUERIES = 13
+QUEUE_QUERIES = 5

@@ -221,7 +221,7 @@ def _member_of(grant):
     return user
 
 
-QUEUE_QUERIES = 7
+QUEUE_QUERIES = 6
 
 
 def test_start_page_panels(client, world, member, reviewers):
@@ -246,7 +246,7 @@ def test_call_grants_query_count_is_constant(client, django_assert_num_queries, 
     assert response.content.decode().count('<tr><th scope="row"><a href="/styring/tilsagn/') == n
 
 
-GRANTS_QUERIES = 9
+GRANTS_QUERIES = 8
 
 
 def test_aims_autosave_returns_the_new_revision_and_refuses_a_stale_one(client, world, member):

@@ -92,7 +92,7 @@ def test_the_queue_costs_the_same_number_of_queries_for_1_and_8_assignments(
     for _ in range(n):
         assign(SubmittedApplicationFactory(call=call), sec)
     client.force_login(sec)
-    with django_assert_num_queries(4):  # session, user, the user's roles, the queue
+    with django_assert_num_queries(3):  # session, the user with their roles, the queue
         response = client.get(reverse("review:queue"))
     assert response.content.decode().count('<tr id="assignment-') == n
 
