@@ -82,14 +82,17 @@ def database(url: str, *, conn_max_age: int) -> dict:
     """Return the default database's settings for `url`.
 
     A persistent connection (CONN_MAX_AGE) is checked before a request reuses it (CONN_HEALTH_CHECKS), so a
-    PostgreSQL restart costs the requests made while it is down (a 503 page) and nothing after it; the
-    connect timeout keeps a request from hanging on a database host that does not answer.
+    PostgreSQL restart costs the requests made while it is down (a 503 page) and nothing after it; on
+    PostgreSQL the check looks at the connection's socket first (clusterfund/postgresql: no round trip while
+    the server has said nothing). The connect timeout keeps a request from hanging on a database host that
+    does not answer.
     """
     config = env.db_url_config(url)
     config["ATOMIC_REQUESTS"] = False
     config["CONN_MAX_AGE"] = conn_max_age
     config["CONN_HEALTH_CHECKS"] = True
     if config.get("ENGINE") == "django.db.backends.postgresql":
+        config["ENGINE"] = "clusterfund.postgresql"
         config.setdefault("OPTIONS", {}).setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
     return config
 
