@@ -231,6 +231,8 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Database sessions, read with one plain SELECT (clusterfund/sessions.py).
+SESSION_ENGINE = "clusterfund.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the page's meta tag, not the cookie.
