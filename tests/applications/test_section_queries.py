@@ -14,17 +14,16 @@ from applications.sections import SECTIONS
 from tests.factories.applications import complete_application
 
 # session, user and the groups (the layout), the application with its call and facts, the organisation's
-# members, the call's criteria and requirements, their answers, the sections' states, the activities with
-# their actors, and (every requirement being answered) the kinds of the attachments: 12; and the page's own
-# rows instead of what the step guide would read of them
+# members and the sections' states: 6; and the page's own rows (of a section's rows, the step guide reads those
+# the page loads, and for the rest the facts in the application's query)
 SECTION_QUERIES = {
-    "requirements": 13,  # the board; the attachments (their kinds too)
-    "area": 13,  # the call's areas
-    "criteria": 13,  # the locations
-    "activities": 13,  # the activities with their types, their actors (the step guide reads them too)
-    "partners": 13,  # the partners with their letters (and the step guide)
-    "budget": 14,  # the budget lines (and the step guide), the call's frames
-    "attachments": 12,  # the attachments with who uploaded them (their kinds too)
+    "requirements": 10,  # the call's requirements, their answers, the board, the attachments (their kinds too)
+    "area": 7,  # the call's areas
+    "criteria": 9,  # the call's criteria, their answers, the locations
+    "activities": 8,  # the activities with their types, their actors (the step guide reads them too)
+    "partners": 7,  # the partners with their letters (and the step guide)
+    "budget": 8,  # the budget lines (and the step guide), the call's frames
+    "attachments": 7,  # the attachments with who uploaded them (their kinds too)
 }
 
 
