@@ -236,19 +236,27 @@ def _prefetched(instance, name: str):
     return getattr(instance, "_prefetched_objects_cache", {}).get(name)
 
 
-def application_for_editing(*, pk: int, step_guide: bool = False, prefetch: tuple = ()) -> Application:
+def application_for_editing(*, pk: int, user=None, step_guide: bool = False, prefetch: tuple = ()) -> Application:
     """Return an application with what the page needs; raise Application.DoesNotExist.
 
-    The organisation's members (their ids) answer the page's several permission checks, from one query. With
+    The page's several permission checks ask whether `user` (the requesting user) is a member of the
+    application's organisation: that is a fact in the application's query too (`rules.has_member` reads it);
+    without a (logged-in) `user`, the organisation's members (their ids) come from one query. With
     `step_guide`, also what `section_status` needs: the sections' saved states from one query, and for the
     rest a fact each in the application's own query (`_step_guide_facts`). `prefetch` names the related rows
     the page and its forms read (lookups or Prefetch objects); the step guide reads those rows instead of their
     facts, and the rows of the same section it needs besides (a page showing a call's criteria gets their
     answers too).
     """
-    lookups: list = [Prefetch("organisation__members", queryset=get_user_model().objects.only("pk"))]
+    lookups: list = []
     # the content frozen at submission is large and not shown on these pages
     queryset = Application.objects.select_related("call", "organisation", "business_area").defer("submitted_content")
+    asking = user is not None and user.is_authenticated
+    if asking:
+        membership = Organisation.members.through.objects.filter(organisation=OuterRef("organisation_id"), user=user.pk)
+        queryset = queryset.annotate(user_is_member=Exists(membership))
+    else:
+        lookups.append(Prefetch("organisation__members", queryset=get_user_model().objects.only("pk")))
     shown = {getattr(lookup, "prefetch_to", lookup) for lookup in prefetch}
     if step_guide:
         lookups.append("section_states")
@@ -259,7 +267,10 @@ def application_for_editing(*, pk: int, step_guide: bool = False, prefetch: tupl
             elif len(relations) > 1:
                 lookups += [relation for relation in relations if relation not in shown]
         queryset = queryset.annotate(**facts)
-    return queryset.prefetch_related(*lookups, *prefetch).get(pk=pk)
+    application = queryset.prefetch_related(*lookups, *prefetch).get(pk=pk)
+    if asking:
+        application.organisation.membership = {user.pk: application.user_is_member}
+    return application
 
 
 def board_representation(application: Application) -> dict[str, bool]:

@@ -13,17 +13,17 @@ from applications.models import Activity, ActivityActor, ActorType, BoardMember,
 from applications.sections import SECTIONS
 from tests.factories.applications import complete_application
 
-# session, user and the groups (the layout), the application with its call and facts, the organisation's
-# members and the sections' states: 6; and the page's own rows (of a section's rows, the step guide reads those
-# the page loads, and for the rest the facts in the application's query)
+# session, user and the groups (the layout), the application with its call and facts (the user's membership
+# of the organisation among them) and the sections' states: 5; and the page's own rows (of a section's rows,
+# the step guide reads those the page loads, and for the rest the facts in the application's query)
 SECTION_QUERIES = {
-    "requirements": 10,  # the call's requirements, their answers, the board, the attachments (their kinds too)
-    "area": 7,  # the call's areas
-    "criteria": 9,  # the call's criteria, their answers, the locations
-    "activities": 8,  # the activities with their types, their actors (the step guide reads them too)
-    "partners": 7,  # the partners with their letters (and the step guide)
-    "budget": 8,  # the budget lines (and the step guide), the call's frames
-    "attachments": 7,  # the attachments with who uploaded them (their kinds too)
+    "requirements": 9,  # the call's requirements, their answers, the board, the attachments (their kinds too)
+    "area": 6,  # the call's areas
+    "criteria": 8,  # the call's criteria, their answers, the locations
+    "activities": 7,  # the activities with their types, their actors (the step guide reads them too)
+    "partners": 6,  # the partners with their letters (and the step guide)
+    "budget": 7,  # the budget lines (and the step guide), the call's frames
+    "attachments": 6,  # the attachments with who uploaded them (their kinds too)
 }
 
 
@@ -63,3 +63,16 @@ def test_a_section_page_takes_a_fixed_number_of_queries_however_many_rows(db, cl
     few = count_queries(client, url)
     add_rows(application)
     assert (few, count_queries(client, url)) == (SECTION_QUERIES[section.code],) * 2
+
+
+@pytest.mark.parametrize("section", SECTIONS, ids=lambda section: section.code)
+def test_the_membership_in_the_application_query_is_the_requesting_users(db, client, make_user, section):
+    application = complete_application()
+    url = reverse(section.url_name, args=[application.pk])
+    applicant = make_user("applicant")
+    client.force_login(applicant)
+    assert client.get(url).status_code == 404  # a member of no organisation, or of another
+    application.organisation.members.add(applicant)
+    assert client.get(url).status_code == 200
+    application.organisation.members.remove(applicant)
+    assert client.get(url).status_code == 404
