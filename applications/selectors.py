@@ -131,8 +131,9 @@ class MissingItem:
 # What the step guide's completeness needs beyond the rows a page loads anyway, as annotations on the
 # application's own query (a subquery each, no query of its own), by the related rows each stands for: a page
 # that prefetches any of those rows (`prefetch`) skips the annotations and gets the group's other rows
-# prefetched, and the step guide reads the rows instead (`_facts_say`).
-# COUNT and SUM are plain SQL functions here, not Django's aggregates: no GROUP BY to build and compile.
+# prefetched, and the step guide reads the rows instead (INCOMPLETE_BY_FACTS and the readers below it say which).
+# COUNT and SUM are plain SQL functions here, not Django's aggregates: no GROUP BY. Each is compiled to SQL once
+# (`_compiled`); tests/applications/test_step_guide_facts.py checks that the facts say what the rows say.
 def _of_application(model) -> QuerySet:
     return model.objects.filter(application=OuterRef("pk")).order_by()
 
@@ -187,9 +188,9 @@ KNOWN_REQUIREMENTS = tuple(REQUIREMENT_KINDS)
 EVIDENCE_ATTACHMENTS = tuple(sorted(ALL_ATTACHMENT_KINDS))
 
 
-def activity_actor_problems_exist() -> Exists:
-    """Whether the application has an activity whose actors break the call's rule (`activity_actor_problems`,
-    in SQL: a test checks that both agree)."""
+def _activity_actor_problems_exist() -> Exists:
+    """Whether the application has an activity whose actors break the call's rule (`activity_actor_problems`
+    in SQL: test_step_guide_facts checks that both agree)."""
     actors = ActivityActor.objects.filter(activity=OuterRef("pk")).order_by()
     requires_company = ExpressionWrapper(OuterRef("call__activity_requires_company"), output_field=BooleanField())
     breaking = _of_application(Activity).alias(
@@ -245,7 +246,7 @@ def _step_guide_fact_expressions() -> dict[tuple[str, ...], dict]:
         ("locations",): {"has_headquarters": Exists(_of_application(Location).filter(kind=Location.Kind.HEADQUARTERS))},
         ("activities",): {
             "has_activities": Exists(_of_application(Activity)),
-            "activity_problems": activity_actor_problems_exist(),
+            "activity_problems": _activity_actor_problems_exist(),
         },
         ("partners",): {"has_partners": Exists(_of_application(Partner))},
         ("budget_lines",): {  # None without budget lines
@@ -259,7 +260,8 @@ def _prefetched(instance, name: str):
     return getattr(instance, "_prefetched_objects_cache", {}).get(name)
 
 
-ANY_USER = -20_261_203  # the user's id in the compiled membership, replaced by the requesting user's
+# the user's id in the membership's SQL compiled once (no user has it), replaced by the requesting user's
+ANY_USER = -20_261_203
 
 
 @cache  # compiled once per database (see `_compiled`)
