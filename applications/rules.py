@@ -8,7 +8,11 @@ from .models import Application
 
 
 def has_member(organisation, user) -> bool:
-    """Whether `user` acts for `organisation`; uses the members a selector prefetched (a page asks several times)."""
+    """Whether `user` acts for `organisation` (a page asks several times): what a selector read with the
+    organisation, the user's membership (`membership`, {user id: whether a member}) or the members, else a query."""
+    known = getattr(organisation, "membership", {})
+    if user.pk in known:
+        return known[user.pk]
     prefetched = getattr(organisation, "_prefetched_objects_cache", {}).get("members")
     if prefetched is not None:
         return any(member.pk == user.pk for member in prefetched)

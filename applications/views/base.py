@@ -74,6 +74,7 @@ class ApplicationMixin(PermissionObjectMixin):
         try:
             self.application = application_for_editing(
                 pk=self.kwargs["pk"],
+                user=self.request.user,
                 step_guide=self.step_guide and self.request.method in ("GET", "HEAD"),
                 prefetch=self.prefetch,
             )

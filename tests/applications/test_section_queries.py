@@ -13,18 +13,18 @@ from applications.models import Activity, ActivityActor, ActorType, BoardMember,
 from applications.sections import SECTIONS
 from tests.factories.applications import complete_application
 
-# session, the user with their roles (the layout), the application with its call and facts, the organisation's
-# members, the call's criteria and requirements, their answers, the sections' states, the activities with
-# their actors, and (every requirement being answered) the kinds of the attachments: 11; and the page's own
-# rows instead of what the step guide would read of them
+# session, the user with their roles (the layout), the application with its call and facts (the user's
+# membership of the organisation among them) and the sections' states: 4; and the page's own rows (of a
+# section's rows, the step guide reads those the page loads, and for the rest the facts in the application's
+# query)
 SECTION_QUERIES = {
-    "requirements": 12,  # the board; the attachments (their kinds too)
-    "area": 12,  # the call's areas
-    "criteria": 12,  # the locations
-    "activities": 12,  # the activities with their types, their actors (the step guide reads them too)
-    "partners": 12,  # the partners with their letters (and the step guide)
-    "budget": 13,  # the budget lines (and the step guide), the call's frames
-    "attachments": 11,  # the attachments with who uploaded them (their kinds too)
+    "requirements": 8,  # the call's requirements, their answers, the board, the attachments (their kinds too)
+    "area": 5,  # the call's areas
+    "criteria": 7,  # the call's criteria, their answers, the locations
+    "activities": 6,  # the activities with their types, their actors (the step guide reads them too)
+    "partners": 5,  # the partners with their letters (and the step guide)
+    "budget": 6,  # the budget lines (and the step guide), the call's frames
+    "attachments": 5,  # the attachments with who uploaded them (their kinds too)
 }
 
 
@@ -64,3 +64,16 @@ def test_a_section_page_takes_a_fixed_number_of_queries_however_many_rows(db, cl
     few = count_queries(client, url)
     add_rows(application)
     assert (few, count_queries(client, url)) == (SECTION_QUERIES[section.code],) * 2
+
+
+@pytest.mark.parametrize("section", SECTIONS, ids=lambda section: section.code)
+def test_the_membership_in_the_application_query_is_the_requesting_users(db, client, make_user, section):
+    application = complete_application()
+    url = reverse(section.url_name, args=[application.pk])
+    applicant = make_user("applicant")
+    client.force_login(applicant)
+    assert client.get(url).status_code == 404  # a member of no organisation, or of another
+    application.organisation.members.add(applicant)
+    assert client.get(url).status_code == 200
+    application.organisation.members.remove(applicant)
+    assert client.get(url).status_code == 404
