@@ -1,56 +1,33 @@
 """Reads of calls, organisations and applications that several views share."""
 
 from dataclasses import dataclass
-from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import (
-    BooleanField,
-    Case,
-    Exists,
-    ExpressionWrapper,
-    F,
-    Func,
-    OuterRef,
     Prefetch,
-    Q,
     QuerySet,
-    Subquery,
-    TextField,
-    Value,
-    When,
 )
-from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .facts import EVIDENCE_ATTACHMENTS, KNOWN_REQUIREMENTS, codes_of, membership, step_guide_facts
 from .models import (
-    Activity,
-    ActivityActor,
     ActorType,
     Application,
     Attachment,
     BoardMember,
     BudgetFrame,
-    BudgetLine,
     Call,
-    Criterion,
-    CriterionAnswer,
     Funder,
     Location,
     Organisation,
-    Partner,
-    Requirement,
-    RequirementAnswer,
 )
 from .requirements import (
-    ALL_ATTACHMENT_KINDS,
     BOARD_COMPOSITION,
     GOLD_LABEL,
     LEGAL_ENTITY,
-    REQUIREMENT_KINDS,
     ROBUST_FOUNDATION,
     VIRKSOMHEDSGUIDEN,
     checks_missing,
@@ -128,155 +105,9 @@ class MissingItem:
         return f"{base}#{self.anchor}" if self.anchor else base
 
 
-# What the step guide's completeness needs beyond the rows a page loads anyway, as annotations on the
-# application's own query (a subquery each, no query of its own), by the related rows each stands for: a page
-# that prefetches any of those rows (`prefetch`) skips the annotations and gets the group's other rows
-# prefetched, and the step guide reads the rows instead (INCOMPLETE_BY_FACTS and the readers below it say which).
-# COUNT and SUM are plain SQL functions here, not Django's aggregates: no GROUP BY. Each is compiled to SQL once
-# (`_compiled`); tests/applications/test_step_guide_facts.py checks that the facts say what the rows say.
-def _of_application(model) -> QuerySet:
-    return model.objects.filter(application=OuterRef("pk")).order_by()
-
-
-def _of_call(model) -> QuerySet:
-    return model.objects.filter(call=OuterRef("call_id")).order_by()
-
-
-# What Python's str.strip() strips (the characters for which str.isspace() is true; a test checks the list)
-WHITESPACE = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-    "\u2028\u2029\u202f\u205f\u3000"
-)
-
-
-class _Strip(Func):
-    """SQL for Python's `text.strip()`: BTRIM (PostgreSQL), TRIM (SQLite) of the characters in WHITESPACE."""
-
-    function = "BTRIM"
-    output_field = TextField()
-
-    def __init__(self, expression, **extra):
-        super().__init__(expression, Value(WHITESPACE), **extra)
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return super().as_sql(compiler, connection, function="TRIM", **extra)
-
-
-def _unanswered(model, answers, key: str) -> Exists:
-    """Whether the call has a `model` row (a requirement, a criterion) with no answer in `answers` whose text is
-    not blank (blank: `not text.strip()`, as `_requirement_missing` and `_criteria_missing` read the rows)."""
-    answered = answers.objects.filter(application=OuterRef(OuterRef("pk")), **{key: OuterRef("pk")})
-    answered = answered.alias(stripped=_Strip("text")).exclude(stripped="")
-    return Exists(_of_call(model).filter(~Exists(answered)))
-
-
-def _codes_among(queryset: QuerySet, field: str, codes: tuple[str, ...]) -> Subquery:
-    """Which of `codes` the rows of `queryset` carry in `field`, as bits in one number (code i: bit i; None
-    without rows); `_codes_of` reads them back. SUM of the distinct bits: each code counts once."""
-    bit = Case(*(When(**{field: code}, then=Value(1 << i)) for i, code in enumerate(codes)), default=Value(0))
-    total = Func(bit, function="SUM", template="%(function)s(DISTINCT %(expressions)s)")
-    return Subquery(queryset.values(n=total))
-
-
-def _codes_of(bits: int | None, codes: tuple[str, ...]) -> set[str]:
-    return {code for i, code in enumerate(codes) if (bits or 0) >> i & 1}
-
-
-# the codes of the requirements the portal knows (their kinds may check what is missing), and the kinds of
-# attachments those checks read
-KNOWN_REQUIREMENTS = tuple(REQUIREMENT_KINDS)
-EVIDENCE_ATTACHMENTS = tuple(sorted(ALL_ATTACHMENT_KINDS))
-
-
-def _activity_actor_problems_exist() -> Exists:
-    """Whether the application has an activity whose actors break the call's rule (`activity_actor_problems`
-    in SQL: test_step_guide_facts checks that both agree)."""
-    actors = ActivityActor.objects.filter(activity=OuterRef("pk")).order_by()
-    requires_company = ExpressionWrapper(OuterRef("call__activity_requires_company"), output_field=BooleanField())
-    breaking = _of_application(Activity).alias(
-        actor_count=Subquery(actors.values(n=Func("pk", function="COUNT"))),
-        has_company=Exists(actors.filter(actor_type=ActorType.COMPANY)),
-    )
-    return Exists(
-        breaking.filter(
-            Q(actor_count__lt=OuterRef("call__activity_min_actors")) | (Q(requires_company) & Q(has_company=False))
-        )
-    )
-
-
-def _compiled(annotations: dict) -> dict[str, RawSQL]:
-    """Return `annotations` (facts about an application) as their SQL, compiled once.
-
-    Django resolves and compiles an expression's subqueries anew for each query, and that costs much more than
-    the database's running them. They are compiled here on a query of applications with their call joined, as
-    `application_for_editing`'s: their SQL names the outer tables by their own names (its aliases there too).
-    """
-    query = Application.objects.select_related("call").annotate(**annotations).query
-    compiler = query.get_compiler(connection=connection)
-    compiled = {}
-    for name in annotations:
-        expression = query.annotations[name]
-        sql, params = compiler.compile(expression)
-        compiled[name] = RawSQL(sql, params, output_field=expression.output_field)  # noqa: S611 (Django's SQL)
-    return compiled
-
-
-@cache  # compiled once per database (see `_compiled`)
-def _step_guide_facts(vendor: str) -> dict[tuple[str, ...], dict]:
-    return {relations: _compiled(annotations) for relations, annotations in _step_guide_fact_expressions().items()}
-
-
-def _step_guide_fact_expressions() -> dict[tuple[str, ...], dict]:
-    applied = F("board_amount") + F("ufm_amount")
-    return {
-        ("call__requirements", "requirement_answers"): {
-            "requirements_unanswered": _unanswered(Requirement, RequirementAnswer, "requirement"),
-            "requirement_kinds": _codes_among(_of_call(Requirement), "code", KNOWN_REQUIREMENTS),
-        },
-        ("call__criteria", "criterion_answers"): {
-            "criteria_unanswered": _unanswered(Criterion, CriterionAnswer, "criterion"),
-            "criteria_ask_for_locations": Exists(_of_call(Criterion).filter(asks_for_locations=True)),
-        },
-        ("attachments",): {
-            "evidence_attachments": _codes_among(_of_application(Attachment), "kind", EVIDENCE_ATTACHMENTS)
-        },
-        ("board_members",): {
-            "board_member_count": Subquery(_of_application(BoardMember).values(n=Func("pk", function="COUNT")))
-        },
-        ("locations",): {"has_headquarters": Exists(_of_application(Location).filter(kind=Location.Kind.HEADQUARTERS))},
-        ("activities",): {
-            "has_activities": Exists(_of_application(Activity)),
-            "activity_problems": _activity_actor_problems_exist(),
-        },
-        ("partners",): {"has_partners": Exists(_of_application(Partner))},
-        ("budget_lines",): {  # None without budget lines
-            "budget_applied": Subquery(_of_application(BudgetLine).values(n=Func(applied, function="SUM")))
-        },
-    }
-
-
 def _prefetched(instance, name: str):
     """Return the rows of relation `name` prefetched on `instance`, or None if they were not."""
     return getattr(instance, "_prefetched_objects_cache", {}).get(name)
-
-
-# the user's id in the membership's SQL compiled once (no user has it), replaced by the requesting user's
-ANY_USER = -20_261_203
-
-
-@cache  # compiled once per database (see `_compiled`)
-def _membership_sql(vendor: str) -> RawSQL:
-    members = Organisation.members.through.objects.filter(organisation=OuterRef("organisation_id"), user=ANY_USER)
-    compiled = _compiled({"user_is_member": Exists(members)})["user_is_member"]
-    assert compiled.params.count(ANY_USER) == 1, compiled.params
-    return compiled
-
-
-def _membership(vendor: str, user_pk: int) -> RawSQL:
-    """Whether the user `user_pk` is a member of the application's organisation (`Exists`, compiled once)."""
-    compiled = _membership_sql(vendor)
-    params = tuple(user_pk if param == ANY_USER else param for param in compiled.params)
-    return RawSQL(compiled.sql, params, output_field=compiled.output_field)  # noqa: S611 (Django's SQL)
 
 
 def application_for_editing(*, pk: int, user=None, step_guide: bool = False, prefetch: tuple = ()) -> Application:
@@ -286,7 +117,7 @@ def application_for_editing(*, pk: int, user=None, step_guide: bool = False, pre
     application's organisation: that is a fact in the application's query too (`rules.has_member` reads it);
     without a (logged-in) `user`, the organisation's members (their ids) come from one query. With
     `step_guide`, also what `section_status` needs: the sections' saved states from one query, and for the
-    rest a fact each in the application's own query (`_step_guide_facts`). `prefetch` names the related rows
+    rest a fact each in the application's own query (`facts.step_guide_facts`). `prefetch` names the related rows
     the page and its forms read (lookups or Prefetch objects); the step guide reads those rows instead of their
     facts, and the rows of the same section it needs besides (a page showing a call's criteria gets their
     answers too).
@@ -296,14 +127,14 @@ def application_for_editing(*, pk: int, user=None, step_guide: bool = False, pre
     queryset = Application.objects.select_related("call", "organisation", "business_area").defer("submitted_content")
     asking = user is not None and user.is_authenticated
     if asking:
-        queryset = queryset.annotate(user_is_member=_membership(connection.vendor, user.pk))
+        queryset = queryset.annotate(user_is_member=membership(connection.vendor, user.pk))
     else:
         lookups.append(Prefetch("organisation__members", queryset=get_user_model().objects.only("pk")))
     shown = {getattr(lookup, "prefetch_to", lookup) for lookup in prefetch}
     if step_guide:
         lookups.append("section_states")
         facts = {}
-        for relations, annotations in _step_guide_facts(connection.vendor).items():
+        for relations, annotations in step_guide_facts(connection.vendor).items():
             if shown.isdisjoint(relations):
                 facts |= annotations
             elif len(relations) > 1:
@@ -467,7 +298,7 @@ def _attachment_kinds(application: Application) -> set[str]:
     if attachments is not None:
         return {attachment.kind for attachment in attachments}
     if hasattr(application, "evidence_attachments"):
-        return _codes_of(application.evidence_attachments, EVIDENCE_ATTACHMENTS)
+        return codes_of(application.evidence_attachments, EVIDENCE_ATTACHMENTS)
     return set(application.attachments.values_list("kind", flat=True))
 
 
@@ -572,7 +403,7 @@ def application_missing_items(*, application: Application) -> list[MissingItem]:
     return [item for _section, missing in MISSING_BY_SECTION for item in missing(application)]
 
 
-# Whether a section lacks something, from the facts of the rows the page did not load (`_step_guide_facts`);
+# Whether a section lacks something, from the facts of the rows the page did not load (`facts.step_guide_facts`);
 # None without them (the page shows the section's rows, or the application was loaded elsewhere): then
 # MISSING_BY_SECTION reads the rows.
 
@@ -583,7 +414,7 @@ def _requirements_incomplete(application: Application) -> bool | None:
     if application.requirements_unanswered:
         return True
     kinds = _attachment_kinds(application)
-    codes = _codes_of(application.requirement_kinds, KNOWN_REQUIREMENTS)
+    codes = codes_of(application.requirement_kinds, KNOWN_REQUIREMENTS)
     return any(kind.missing(application, kinds) for kind in kinds_of(codes) if kind.missing is not None)
 
 

@@ -1,7 +1,7 @@
 """The step guide's facts say what the rows say.
 
 A section page loads the application with facts in its own query for the sections whose rows it does not show
-(applications.selectors._step_guide_facts): whether a requirement or a criterion lacks a text that is not
+(applications.facts.step_guide_facts): whether a requirement or a criterion lacks a text that is not
 blank, which kinds of requirement the call has, the evidence attachments' kinds, whether an activity breaks
 the call's actor rule. Whatever the application holds, the sections the step guide marks incomplete from
 those facts are the ones `application_missing_items` finds reading the rows, on every section page.
@@ -26,8 +26,8 @@ from applications.models import (
     Organisation,
     RequirementAnswer,
 )
+from applications.facts import WHITESPACE
 from applications.selectors import (
-    WHITESPACE,
     _incomplete_sections,
     application_for_editing,
     application_missing_items,
