@@ -1,4 +1,5 @@
 from django import template
+from django.utils.safestring import mark_safe
 
 from clusterfund.dkfds_field import dkfds_field
 from clusterfund.money import format_kroner
@@ -26,3 +27,25 @@ def tr(obj, field: str):
 def dkfds_field_filter(field):
     """`{{ form.field|dkfds_field }}`: `|as_crispy_field`'s markup, plain fields drawn in Python."""
     return dkfds_field(field)
+
+
+class CaptureNode(template.Node):
+    def __init__(self, nodelist, name: str):
+        self.nodelist, self.name = nodelist, name
+
+    def render(self, context):
+        # the block's output is the template's own, escaped as it rendered: safe to show as it is
+        context[self.name] = mark_safe(self.nodelist.render(context))  # noqa: S308
+        return ""
+
+
+@register.tag
+def capture(parser, token):
+    """`{% capture as name %}…{% endcapture %}`: render the block once, show it as `{{ name }}` where needed
+    (in the same block of the template), instead of rendering the same include twice."""
+    bits = token.split_contents()
+    if len(bits) != 3 or bits[1] != "as":
+        raise template.TemplateSyntaxError("usage: {% capture as name %}…{% endcapture %}")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, bits[2])
