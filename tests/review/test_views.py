@@ -85,6 +85,24 @@ def test_the_queue_shows_each_assignments_status_and_next_step(client, call, sec
     assert call.areas.first().name in row("undeclared")
 
 
+def test_the_queue_shows_only_the_requesting_reviewers_assignments_in_order(client, call, sec, assign):
+    """The queue's SQL is compiled once: the reviewer's id must still be the one asking, each time."""
+    from tests.factories.clusterfund import UserFactory
+
+    other = UserFactory(roles=["secretariat"])
+    mine = [assign(SubmittedApplicationFactory(call=call), sec) for _ in range(3)]
+    theirs = [assign(SubmittedApplicationFactory(call=call), other) for _ in range(2)]
+    for reviewer, own, foreign in ((sec, mine, theirs), (other, theirs, mine), (sec, mine, theirs)):
+        client.force_login(reviewer)
+        page = client.get(reverse("review:queue")).content.decode()
+        assert all(f'id="assignment-{a.pk}"' in page for a in own)
+        assert not any(f'id="assignment-{a.pk}"' in page for a in foreign)
+        names = sorted(a.application.organisation.name for a in own)  # one call, one area: by organisation
+        assert [page.index(f'<th scope="row">{name}</th>') for name in names] == sorted(
+            page.index(f'<th scope="row">{name}</th>') for name in names
+        )
+
+
 @pytest.mark.parametrize("n", [1, 8])
 def test_the_queue_costs_the_same_number_of_queries_for_1_and_8_assignments(
     client, django_assert_num_queries, call, sec, assign, n
