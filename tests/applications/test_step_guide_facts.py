@@ -14,6 +14,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from applications.facts import WHITESPACE
 from applications.models import (
     Activity,
     ActivityActor,
@@ -26,7 +27,6 @@ from applications.models import (
     Organisation,
     RequirementAnswer,
 )
-from applications.facts import WHITESPACE
 from applications.selectors import (
     _incomplete_sections,
     application_for_editing,

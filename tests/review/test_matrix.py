@@ -16,8 +16,9 @@ from review.models import Assignment
 from review.selectors.matrix import review_matrix
 from tests.factories.review import SubmittedApplicationFactory, agree, call_with_reviews, score_all
 
-# The matrix page costs, whatever the number of applications: session, user with their roles, call, criteria, assignments (with reviewers), scores, consensus scores, applications (with organisation, area
-# and joint assessment), the areas to group by and the filter form's areas.
+# The matrix page costs, whatever the number of applications: session, user with their roles, call, criteria,
+# assignments (with reviewers), scores, consensus scores, applications (with organisation, area and joint
+# assessment), the areas to group by and the filter form's areas.
 MATRIX_QUERIES = 10
 # An export: the same reads but the filter form's areas, plus the audit event (its content type cached).
 EXPORT_QUERIES = 10
